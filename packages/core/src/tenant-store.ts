@@ -1,0 +1,87 @@
+/** Where a tenant is in its lifecycle; `uninstalled` tenants authenticate nothing. */
+export type TenantState = 'installed' | 'enabled' | 'disabled' | 'uninstalled';
+
+/**
+ * One installation of the app in one product instance, as delivered by a verified
+ * `installed` callback (connect-protocol.md 6.3). Optional fields are kept when the
+ * product sends them so that nothing from the payload is lost.
+ */
+export interface ConnectTenant {
+  /** Primary key: the product-assigned tenant id (`iss` of its tokens). */
+  clientKey: string;
+  /** HMAC secret of this tenant. Secret: never log it. */
+  sharedSecret: string;
+  /** Product base URL (Confluence includes `/wiki`): the prefix of every product REST call. */
+  baseUrl: string;
+  /** The app key the tenant installed. */
+  key: string;
+  state: TenantState;
+  displayUrl?: string;
+  displayUrlServicedeskHelpCenter?: string;
+  productType?: string;
+  description?: string;
+  serverVersion?: string;
+  pluginsVersion?: string;
+  serviceEntitlementNumber?: string;
+  entitlementId?: string;
+  entitlementNumber?: string;
+  oauthClientId?: string;
+  installationId?: string;
+  cloudId?: string;
+  /** Milliseconds since the epoch of the last write, set by the lifecycle handler. */
+  updatedAt?: number;
+}
+
+/** Options every port method takes. */
+export interface PortCallOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Persistence of tenants. Implementations throw their own error on failure (the core turns
+ * it into `TENANT_STORE_UNAVAILABLE`, 503); "not found" is `null`, never an error.
+ *
+ * Rules every implementation keeps (checked by the contract suite in `@connect-auth/testing`):
+ * - `save` replaces the whole record atomically (concurrent saves leave one of them whole);
+ * - `setState` changes only the state, and never moves a tenant out of `uninstalled`:
+ *   only a new verified `installed` (a `save`) does that, so late `enabled`/`disabled`
+ *   callbacks cannot resurrect an uninstalled tenant.
+ */
+export interface TenantStore {
+  get(clientKey: string, options?: PortCallOptions): Promise<ConnectTenant | null>;
+  save(tenant: ConnectTenant, options?: PortCallOptions): Promise<void>;
+  /** Sets the state of a stored tenant; returns false when no tenant is stored under that key. */
+  setState(clientKey: string, state: TenantState, options?: PortCallOptions): Promise<boolean>;
+}
+
+/**
+ * A tenant store in memory, for tests and single-process development. Records are copied
+ * in and out, so callers cannot change stored tenants by mutating what they hold.
+ */
+export function createMemoryTenantStore(initial: Iterable<ConnectTenant> = []): TenantStore & {
+  /** Number of stored tenants, uninstalled ones included. */
+  readonly size: number;
+} {
+  const tenants = new Map<string, ConnectTenant>();
+  for (const tenant of initial) tenants.set(tenant.clientKey, { ...tenant });
+  return {
+    get size() {
+      return tenants.size;
+    },
+    async get(clientKey) {
+      const tenant = tenants.get(clientKey);
+      return tenant ? { ...tenant } : null;
+    },
+    async save(tenant) {
+      tenants.set(tenant.clientKey, { ...tenant });
+    },
+    async setState(clientKey, state) {
+      const tenant = tenants.get(clientKey);
+      if (!tenant) return false;
+      if (tenant.state !== 'uninstalled' || state === 'uninstalled') {
+        tenants.set(clientKey, { ...tenant, state });
+      }
+      return true;
+    },
+  };
+}

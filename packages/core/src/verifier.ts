@@ -1,0 +1,505 @@
+import {
+  type HmacKey,
+  type RsaPublicKey,
+  hmacSha256Verify,
+  importHmacKey,
+  importRsaPublicKey,
+  rs256Verify,
+  sha256Hex,
+} from '#crypto';
+import { type ConnectClaims, DEFAULT_CLOCK_TOLERANCE_SEC, audienceMatches, checkTimes, normaliseBaseUrl, readClaims } from './claims.js';
+import {
+  ConfigurationError,
+  type ErrorCode,
+  InvalidTokenError,
+  UnavailableError,
+  UnknownTenantError,
+  isConnectAuthError,
+} from './errors.js';
+import { hostMatchesAllowList } from './host-allow-list.js';
+import { type LifecycleResult, applyLifecycle } from './lifecycle-handler.js';
+import { constantTimeEqual } from './internal/constant-time.js';
+import { deepFreeze } from './internal/deep-freeze.js';
+import { Lru } from './internal/lru.js';
+import { type ParsedJws, DEFAULT_MAX_TOKEN_LENGTH, parseJws } from './jws.js';
+import { type KeyProvider, assertValidKid, createCachingKeyProvider, createCdnKeyProvider } from './key-provider.js';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  type LifecycleEvent,
+  type LifecyclePayload,
+  assertBodyWithinLimit,
+  assertPayloadMatchesRoute,
+  bodyText,
+  parseLifecyclePayload,
+} from './lifecycle-payload.js';
+import { CONTEXT_QSH, type QueryParam, canonicalRequest, normaliseBasePath } from './qsh.js';
+import { type ConnectRequest, type RequestParts, extractToken, isFormBody, readRequestParts } from './request.js';
+import type { ConnectTenant, TenantStore } from './tenant-store.js';
+
+/**
+ * Which `qsh` a route accepts (connect-protocol.md 8.3): `request` — computed from this request
+ * (pages, webhooks, REST); `context` — the literal `context-qsh` of context JWTs;
+ * `request-or-context` — either. Declared by the route, never inferred from the token.
+ */
+export type RoutePolicy = 'request' | 'context' | 'request-or-context';
+
+/**
+ * How `installed`/`uninstalled` are verified (connect-protocol.md 7.4):
+ * `enforce` — RS256 signed installs only (Jira, Confluence today);
+ * `fallback` — RS256 when sent, else HS256 for a stored tenant with its stored secret;
+ * `off` — Bitbucket-style: a first install of an unknown tenant may be unsigned, later events are HS256.
+ */
+export type LifecycleMode = 'enforce' | 'fallback' | 'off';
+
+/** Reported for every verification when an observer is configured. Never carries a token or secret. */
+export interface VerificationEvent {
+  readonly route: RoutePolicy | LifecycleEvent;
+  readonly outcome: 'accepted' | 'rejected';
+  /** The tenant; on rejections, as the token claims it (unverified), or null when unknown. */
+  readonly clientKey: string | null;
+  readonly code: ErrorCode | null;
+  readonly status: number | null;
+  readonly durationMs: number;
+}
+
+/** Reported when a lifecycle request was accepted that `enforce` mode would have rejected. */
+export interface EnforcementReport {
+  readonly event: LifecycleEvent;
+  readonly clientKey: string;
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** Hooks to observe verification; exceptions thrown by them are ignored. */
+export interface VerificationObserver {
+  onVerification?(event: VerificationEvent): void;
+  /** Called when `reportOnly` is set (see {@link ConnectVerifierOptions.reportOnly}). */
+  onEnforcementReport?(report: EnforcementReport): void;
+}
+
+/** Options of {@link createConnectVerifier}. */
+export interface ConnectVerifierOptions {
+  /** The descriptor's `key`. */
+  appKey: string;
+  /** The descriptor's `baseUrl`; its path is the base path stripped before hashing. */
+  baseUrl: string;
+  /** Further base URLs the app answers for (accepted as `aud`, their paths as base paths). */
+  allowedBaseUrls?: readonly string[];
+  tenantStore: TenantStore;
+  /** Source of signed-install keys. Default: a caching CDN provider on `installKeySources`. */
+  keyProvider?: KeyProvider;
+  /** Base URLs of the default key provider, tried in order. Default: Atlassian's production sources. */
+  installKeySources?: readonly string[];
+  /** `fetch` of the default key provider. */
+  fetch?: typeof fetch;
+  /** Default `enforce`. */
+  lifecycleMode?: LifecycleMode;
+  /**
+   * Report, through `observer.onEnforcementReport`, every lifecycle request the configured mode
+   * accepts but `enforce` would reject — to see what enforcing would break before enforcing.
+   */
+  reportOnly?: boolean;
+  /** Leeway for `exp`, `nbf`, `iat`; 0 to 300. Default 30. */
+  clockToleranceSec?: number;
+  /** Clock in milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+  /** Longest accepted token. Default 16 KiB. */
+  maxTokenLength?: number;
+  /** Largest body read (lifecycle JSON, forms). Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Accept a POST/PUT form body's parameters as the qsh source when the URL has no query (10.5). Default true. */
+  formBodyQsh?: boolean;
+  /** Optional host patterns (e.g. `*.atlassian.net`) that lifecycle `baseUrl`s must match (C2). */
+  lifecycleBaseUrlHosts?: readonly string[];
+  observer?: VerificationObserver;
+}
+
+/** The verified result of a request-bound or context call. Frozen. */
+export interface ConnectContext {
+  readonly kind: 'request' | 'context';
+  readonly clientKey: string;
+  /** `sub`: the acting user's account id, or null for anonymous and system calls. */
+  readonly accountId: string | null;
+  readonly tenant: Readonly<ConnectTenant>;
+  readonly claims: ConnectClaims;
+}
+
+/** The verified result of a lifecycle callback. Frozen. */
+export interface LifecycleVerification {
+  readonly kind: 'lifecycle';
+  readonly event: LifecycleEvent;
+  readonly clientKey: string;
+  readonly accountId: string | null;
+  readonly payload: LifecyclePayload;
+  /** Null only for an unsigned first install accepted in `off` mode. */
+  readonly claims: ConnectClaims | null;
+  /** `signed-install` (RS256), `shared-secret` (HS256 with the stored secret) or `none` (unsigned, `off` mode). */
+  readonly verifiedBy: 'signed-install' | 'shared-secret' | 'none';
+  /** What `enforce` mode would have answered instead, when the request was accepted by `fallback`/`off`. */
+  readonly enforceWouldReject: { readonly code: ErrorCode; readonly message: string } | null;
+}
+
+/** A verifier created once at start-up and shared by every route. */
+export interface ConnectVerifier {
+  /** Verifies a product or frontend call (table B). Default policy `request`. */
+  verifyRequest(request: ConnectRequest, policy?: RoutePolicy): Promise<ConnectContext>;
+  /** Verifies a lifecycle callback (tables B and C) without storing anything. */
+  verifyLifecycle(request: ConnectRequest, event: LifecycleEvent): Promise<LifecycleVerification>;
+  /**
+   * Verifies a lifecycle callback and then, only if it verified, stores its effect (table D).
+   * A rejected callback never creates, changes or deletes a tenant.
+   */
+  handleLifecycle(request: ConnectRequest, event: LifecycleEvent): Promise<LifecycleResult>;
+  /** The options in force, after defaults, for adapters and tools. */
+  readonly config: Readonly<{ appKey: string; baseUrl: string; lifecycleMode: LifecycleMode; maxBodyBytes: number; tenantStore: TenantStore }>;
+}
+
+const LIFECYCLE_MODES: readonly LifecycleMode[] = ['enforce', 'fallback', 'off'];
+const POLICIES: readonly RoutePolicy[] = ['request', 'context', 'request-or-context'];
+
+function urlPath(url: string): string {
+  return normaliseBasePath(new URL(url).pathname);
+}
+
+function validate(options: ConnectVerifierOptions): void {
+  if (typeof options.appKey !== 'string' || options.appKey === '') throw new ConfigurationError('appKey is required: the descriptor "key".');
+  for (const url of [options.baseUrl, ...(options.allowedBaseUrls ?? [])]) {
+    if (typeof url !== 'string' || normaliseBaseUrl(url) === null) {
+      throw new ConfigurationError(`Base URL ${JSON.stringify(url)} is not an absolute http(s) URL without query or fragment.`);
+    }
+  }
+  const store = options.tenantStore as Partial<TenantStore> | undefined;
+  if (!store || typeof store.get !== 'function' || typeof store.save !== 'function' || typeof store.setState !== 'function') {
+    throw new ConfigurationError('tenantStore is required and must implement get, save and setState.');
+  }
+  const mode = options.lifecycleMode ?? 'enforce';
+  if (!LIFECYCLE_MODES.includes(mode)) {
+    throw new ConfigurationError(`lifecycleMode ${JSON.stringify(mode)} is not one of ${LIFECYCLE_MODES.join(', ')}.`);
+  }
+  const leeway = options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
+  if (!(leeway >= 0 && leeway <= 300)) throw new ConfigurationError(`clockToleranceSec must be between 0 and 300, got ${leeway}.`);
+  if (options.keyProvider && options.installKeySources) {
+    throw new ConfigurationError('Give either keyProvider or installKeySources, not both.');
+  }
+}
+
+function storeUnavailable(clientKey: string, cause: unknown): UnavailableError {
+  return new UnavailableError('TENANT_STORE_UNAVAILABLE', `The tenant store failed while reading tenant ${JSON.stringify(clientKey)}; retry later.`, { cause });
+}
+
+/**
+ * Creates the verifier for one app. Throws `CONFIGURATION_INVALID` for bad options.
+ *
+ * @example
+ * const verifier = createConnectVerifier({ appKey: 'my-app', baseUrl: 'https://app.example.com', tenantStore });
+ * const ctx = await verifier.verifyRequest({ method: 'GET', url: '/page?jwt=…', headers: new Headers() });
+ */
+export function createConnectVerifier(options: ConnectVerifierOptions): ConnectVerifier {
+  validate(options);
+  const appKey = options.appKey;
+  const store = options.tenantStore;
+  const mode = options.lifecycleMode ?? 'enforce';
+  const leeway = options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC;
+  const now = options.now ?? Date.now;
+  const maxTokenLength = options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const formBodyQsh = options.formBodyQsh ?? true;
+  const hostAllowList = options.lifecycleBaseUrlHosts;
+  const observer = options.observer;
+  const baseUrls = [options.baseUrl, ...(options.allowedBaseUrls ?? [])];
+  const audiences = new Set(baseUrls.map((url) => normaliseBaseUrl(url) as string));
+  const basePaths = [...new Set(baseUrls.map(urlPath))];
+  const keyProvider =
+    options.keyProvider ??
+    createCachingKeyProvider(createCdnKeyProvider({ sources: options.installKeySources, fetch: options.fetch }));
+
+  // Imported keys are cached per verifier: importing costs far more than verifying.
+  const hmacKeys = new Lru<string, HmacKey | Promise<HmacKey>>(1000);
+  const rsaKeys = new Lru<string, Promise<RsaPublicKey>>(100);
+
+  function hmacKeyFor(secret: string): HmacKey | Promise<HmacKey> {
+    let key = hmacKeys.get(secret);
+    if (key === undefined) {
+      key = importHmacKey(secret);
+      hmacKeys.set(secret, key);
+    }
+    return key;
+  }
+
+  function rsaKeyFor(pem: string): Promise<RsaPublicKey> {
+    let key = rsaKeys.get(pem);
+    if (key === undefined) {
+      key = importRsaPublicKey(pem).catch((cause: unknown) => {
+        rsaKeys.delete(pem);
+        throw new UnavailableError('KEY_FETCH_FAILED', 'The key provider returned something that is not a PEM RSA public key of at least 2048 bits.', { cause });
+      });
+      rsaKeys.set(pem, key);
+    }
+    return key;
+  }
+
+  async function loadTenant(clientKey: string): Promise<ConnectTenant | null> {
+    try {
+      return await store.get(clientKey);
+    } catch (cause) {
+      throw storeUnavailable(clientKey, cause);
+    }
+  }
+
+  async function verifyHmac(tenant: ConnectTenant, jws: ParsedJws): Promise<void> {
+    if (!(await hmacSha256Verify(await hmacKeyFor(tenant.sharedSecret), jws.signingInput, jws.signature))) {
+      throw new InvalidTokenError('SIGNATURE_INVALID', `The token signature does not verify with the shared secret of tenant ${JSON.stringify(tenant.clientKey)}.`);
+    }
+  }
+
+  /** B7/B8 and C11: the request binding. Returns the token kind. */
+  async function checkQsh(
+    claims: ConnectClaims,
+    policy: RoutePolicy,
+    request: ConnectRequest,
+    parts: RequestParts,
+  ): Promise<'request' | 'context'> {
+    const qsh = claims.qsh;
+    if (qsh === undefined) throw new InvalidTokenError('QSH_MISSING', 'The token has no "qsh" claim; every Connect token must bind its request.');
+    if (qsh === CONTEXT_QSH) {
+      if (policy !== 'request') return 'context';
+      throw new InvalidTokenError('QSH_MISMATCH', 'A context token (qsh "context-qsh") is not accepted on this route; it needs a token bound to the request.');
+    }
+    if (policy === 'context') {
+      throw new InvalidTokenError('QSH_MISMATCH', 'This route accepts only context tokens (qsh "context-qsh").');
+    }
+    const sources: Array<readonly QueryParam[]> = [parts.query];
+    const method = request.method.toUpperCase();
+    // 10.5: only when the URL has no query at all and a POST/PUT form body was read.
+    if (formBodyQsh && parts.form && parts.query.length === 0 && (method === 'POST' || method === 'PUT')) sources.push(parts.form);
+    let firstCanonical = '';
+    for (const params of sources) {
+      for (const basePath of basePaths) {
+        const canonical = canonicalRequest(method, parts.path, basePath, params);
+        if (firstCanonical === '') firstCanonical = canonical;
+        if (constantTimeEqual(await sha256Hex(canonical), qsh)) return 'request';
+      }
+    }
+    throw new InvalidTokenError('QSH_MISMATCH', 'The token qsh does not match this request (method, path or query differ from what was signed).', {
+      cause: new Error(`computed canonical request: ${firstCanonical}`),
+    });
+  }
+
+  function observe(route: RoutePolicy | LifecycleEvent, startedAt: number, clientKey: string | null, error?: unknown): void {
+    if (!observer?.onVerification) return;
+    const failure = error !== undefined && isConnectAuthError(error) ? error : null;
+    try {
+      observer.onVerification({
+        route,
+        outcome: error === undefined ? 'accepted' : 'rejected',
+        clientKey,
+        code: failure?.code ?? null,
+        status: failure?.status ?? (error === undefined ? null : 500),
+        durationMs: performance.now() - startedAt,
+      });
+    } catch {
+      // Observers are for logging and metrics; they never change an outcome.
+    }
+  }
+
+  function readForm(request: ConnectRequest): string | undefined {
+    if (request.body === undefined || !isFormBody(request)) return undefined;
+    const method = request.method.toUpperCase();
+    if (method !== 'POST' && method !== 'PUT') return undefined;
+    assertBodyWithinLimit(request.body, maxBodyBytes);
+    return bodyText(request.body);
+  }
+
+  async function verifyRequest(request: ConnectRequest, policy: RoutePolicy = 'request'): Promise<ConnectContext> {
+    if (!POLICIES.includes(policy)) throw new ConfigurationError(`Route policy ${JSON.stringify(policy)} is not one of ${POLICIES.join(', ')}.`);
+    const startedAt = observer ? performance.now() : 0;
+    let clientKey: string | null = null;
+    try {
+      const parts = readRequestParts(request, readForm(request));
+      const jws = parseJws(extractToken(request, parts), maxTokenLength);
+      if (jws.header.alg !== 'HS256') {
+        throw new InvalidTokenError('ALG_NOT_ALLOWED', `Algorithm ${JSON.stringify(jws.header.alg)} is not allowed on this route (expected: HS256, got: ${jws.header.alg}).`);
+      }
+      const claims = readClaims(jws.payload);
+      clientKey = claims.iss;
+      const tenant = await loadTenant(claims.iss);
+      if (!tenant || tenant.state === 'uninstalled' || !tenant.sharedSecret) {
+        throw new UnknownTenantError(`No installed tenant with clientKey ${JSON.stringify(claims.iss)}; the app must be installed first.`);
+      }
+      await verifyHmac(tenant, jws);
+      checkTimes(claims, now() / 1000, leeway);
+      const kind = await checkQsh(claims, policy, request, parts);
+      const context: ConnectContext = Object.freeze({
+        kind,
+        clientKey: claims.iss,
+        accountId: claims.sub ?? null,
+        tenant: Object.freeze({ ...tenant }),
+        claims: deepFreeze(claims),
+      });
+      observe(policy, startedAt, clientKey);
+      return context;
+    } catch (error) {
+      observe(policy, startedAt, clientKey, error);
+      throw error;
+    }
+  }
+
+  function report(event: LifecycleEvent, clientKey: string, code: ErrorCode, message: string): LifecycleVerification['enforceWouldReject'] {
+    const wouldReject = Object.freeze({ code, message });
+    if (options.reportOnly && observer?.onEnforcementReport) {
+      try {
+        observer.onEnforcementReport({ event, clientKey, code, message });
+      } catch {
+        // See observe().
+      }
+    }
+    return wouldReject;
+  }
+
+  async function verifySigned(
+    jws: ParsedJws,
+    event: LifecycleEvent,
+    payload: LifecyclePayload,
+    request: ConnectRequest,
+    parts: RequestParts,
+  ): Promise<ConnectClaims> {
+    const kid = jws.header.kid;
+    if (kid === undefined) throw new InvalidTokenError('KID_MISSING', 'The signed-install token has no "kid" header naming its key.');
+    if (typeof kid !== 'string') throw new InvalidTokenError('KID_INVALID', 'The signed-install token "kid" header is not a string.');
+    assertValidKid(kid);
+    const claims = readClaims(jws.payload);
+    // C5: cheap checks on the not-yet-verified claims first, so forged requests cause no key fetch.
+    if (claims.iss !== payload.clientKey) {
+      throw new InvalidTokenError('CLIENT_KEY_MISMATCH', `The token is for tenant ${JSON.stringify(claims.iss)} but the body names ${JSON.stringify(payload.clientKey)}.`);
+    }
+    if (claims.aud === undefined) throw new InvalidTokenError('CLAIM_MISSING', 'The signed-install token has no "aud" claim.');
+    if (!audienceMatches(claims.aud, audiences)) {
+      const shown = (typeof claims.aud === 'string' ? [claims.aud] : claims.aud).map((a) => `'${a}'`).join(', ');
+      throw new InvalidTokenError('AUDIENCE_MISMATCH', `Token aud ${shown} is not one of the allowed base URLs: ${[...audiences].join(', ')}.`);
+    }
+    checkTimes(claims, now() / 1000, leeway);
+    let pem: string;
+    try {
+      pem = await keyProvider.getPublicKeyPem(kid);
+    } catch (cause) {
+      if (isConnectAuthError(cause)) throw cause;
+      throw new UnavailableError('KEY_FETCH_FAILED', `Fetching install key ${JSON.stringify(kid)} failed; retry later.`, { cause });
+    }
+    if (!(await rs256Verify(await rsaKeyFor(pem), jws.signingInput, jws.signature))) {
+      throw new InvalidTokenError('SIGNATURE_INVALID', `The signed-install token signature does not verify with install key ${JSON.stringify(kid)}.`);
+    }
+    // Time again: the key fetch may have taken long enough for the token to expire.
+    checkTimes(claims, now() / 1000, leeway);
+    await checkQsh(claims, 'request', request, parts);
+    assertPayloadMatchesRoute(payload, event, appKey);
+    return claims;
+  }
+
+  async function verifySymmetricLifecycle(
+    jws: ParsedJws,
+    event: LifecycleEvent,
+    payload: LifecyclePayload,
+    request: ConnectRequest,
+    parts: RequestParts,
+  ): Promise<ConnectClaims> {
+    const claims = readClaims(jws.payload);
+    const tenant = await loadTenant(claims.iss);
+    // An uninstalled tenant's secret still verifies events that cannot revive it
+    // (late `disabled`, repeated `uninstalled`) and, Bitbucket-style, a re-install.
+    const usable =
+      tenant !== null &&
+      !!tenant.sharedSecret &&
+      (tenant.state !== 'uninstalled' || event === 'disabled' || event === 'uninstalled' || (event === 'installed' && mode === 'off'));
+    if (!usable) {
+      throw new UnknownTenantError(`No stored tenant with clientKey ${JSON.stringify(claims.iss)} to verify this ${event} callback with.`);
+    }
+    await verifyHmac(tenant, jws);
+    checkTimes(claims, now() / 1000, leeway);
+    await checkQsh(claims, 'request', request, parts);
+    if (claims.iss !== payload.clientKey) {
+      throw new InvalidTokenError('CLIENT_KEY_MISMATCH', `The token is for tenant ${JSON.stringify(claims.iss)} but the body names ${JSON.stringify(payload.clientKey)}.`);
+    }
+    assertPayloadMatchesRoute(payload, event, appKey);
+    return claims;
+  }
+
+  async function verifyLifecycleInner(
+    request: ConnectRequest,
+    event: LifecycleEvent,
+    trace: { clientKey: string | null },
+  ): Promise<LifecycleVerification> {
+    assertBodyWithinLimit(request.body, maxBodyBytes);
+    const payload = parseLifecyclePayload(request.body, event);
+    trace.clientKey = payload.clientKey;
+    if (hostAllowList && !hostMatchesAllowList(payload.baseUrl, hostAllowList)) {
+      throw new InvalidTokenError('BASE_URL_NOT_ALLOWED', `The product base URL ${JSON.stringify(payload.baseUrl)} is not in the allowed hosts: ${hostAllowList.join(', ')}.`);
+    }
+    const parts = readRequestParts(request, undefined);
+    const signedEvent = event === 'installed' || event === 'uninstalled';
+    const result = (verifiedBy: LifecycleVerification['verifiedBy'], claims: ConnectClaims | null, wouldReject: LifecycleVerification['enforceWouldReject']) =>
+      Object.freeze<LifecycleVerification>({
+        kind: 'lifecycle',
+        event,
+        clientKey: payload.clientKey,
+        accountId: claims?.sub ?? null,
+        payload: deepFreeze(payload),
+        claims: claims && deepFreeze(claims),
+        verifiedBy,
+        enforceWouldReject: wouldReject,
+      });
+
+    let token: string;
+    try {
+      token = extractToken(request, parts);
+    } catch (error) {
+      if (!(isConnectAuthError(error) && error.code === 'TOKEN_MISSING' && mode === 'off' && event === 'installed')) throw error;
+      // Trust on first use, Bitbucket-style (7.6): only for a clientKey never stored before.
+      if ((await loadTenant(payload.clientKey)) !== null) throw error;
+      return result('none', null, report(event, payload.clientKey, 'TOKEN_MISSING', 'An unsigned first install is accepted only in lifecycle mode "off".'));
+    }
+    const jws = parseJws(token, maxTokenLength);
+    const alg = jws.header.alg;
+    if (signedEvent && alg === 'RS256') {
+      return result('signed-install', await verifySigned(jws, event, payload, request, parts), null);
+    }
+    if (alg !== 'HS256') {
+      throw new InvalidTokenError('ALG_NOT_ALLOWED', `Algorithm ${JSON.stringify(alg)} is not allowed on the ${event} route (expected: ${signedEvent ? 'RS256' : 'HS256'}, got: ${alg}).`);
+    }
+    if (!signedEvent) return result('shared-secret', await verifySymmetricLifecycle(jws, event, payload, request, parts), null);
+    if (mode === 'enforce') {
+      // Legacy symmetric lifecycle tokens never carried a kid; an HS256 token naming an install
+      // key is an algorithm-confusion attempt (vector T10), not a legacy callback.
+      if (jws.header.kid !== undefined) {
+        throw new InvalidTokenError('ALG_NOT_ALLOWED', `Algorithm "HS256" is not allowed on the ${event} route (expected: RS256, got: HS256).`);
+      }
+      throw new InvalidTokenError(
+        'LEGACY_LIFECYCLE_TOKEN',
+        `The ${event} callback is signed with the shared secret (HS256) instead of a signed install (RS256); set lifecycle mode "fallback" to accept it for stored tenants.`,
+      );
+    }
+    const claims = await verifySymmetricLifecycle(jws, event, payload, request, parts);
+    return result('shared-secret', claims, report(event, payload.clientKey, 'LEGACY_LIFECYCLE_TOKEN', `The ${event} callback was verified with the stored shared secret (HS256), not a signed install.`));
+  }
+
+  async function verifyLifecycle(request: ConnectRequest, event: LifecycleEvent): Promise<LifecycleVerification> {
+    const startedAt = observer ? performance.now() : 0;
+    const trace = { clientKey: null as string | null };
+    try {
+      const verified = await verifyLifecycleInner(request, event, trace);
+      observe(event, startedAt, trace.clientKey);
+      return verified;
+    } catch (error) {
+      observe(event, startedAt, trace.clientKey, error);
+      throw error;
+    }
+  }
+
+  return {
+    verifyRequest,
+    verifyLifecycle,
+    async handleLifecycle(request, event) {
+      return applyLifecycle(store, await verifyLifecycle(request, event), now());
+    },
+    config: Object.freeze({ appKey, baseUrl: options.baseUrl, lifecycleMode: mode, maxBodyBytes, tenantStore: store }),
+  };
+}
