@@ -1,14 +1,19 @@
 import { computeQsh, CONTEXT_QSH } from '@connect-auth/core';
-import { CompactSign } from 'jose';
 import type { InstallKeyPair } from './keys.js';
 
 const encoder = new TextEncoder();
 
-function b64url(text: string): string {
+function bytesToB64url(bytes: Uint8Array): string {
   let binary = '';
-  for (const byte of encoder.encode(text)) binary += String.fromCharCode(byte);
+  for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
+
+function b64url(text: string): string {
+  return bytesToB64url(encoder.encode(text));
+}
+
+const HMAC_HASH: Record<string, string> = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' };
 
 function pathOf(url: string): string {
   return normalisedPath(new URL(url, 'http://placeholder').pathname);
@@ -40,11 +45,25 @@ function merge(base: Record<string, unknown>, extra: Record<string, unknown> | u
   return out;
 }
 
-/** Signs any header and claims with HS256 (secret string) or RS256 (private key); `none` is left unsigned. */
+/**
+ * Signs any header and claims as given — including headers a verifier must reject (`crit`,
+ * a mismatched `alg`): with a secret string, HMAC with the hash `alg` names (SHA-256 unless
+ * HS384/HS512); with an RSA private key, RSASSA-PKCS1-v1_5 with the key's own hash. `none` is
+ * left unsigned.
+ */
 export async function signJwt(header: Record<string, unknown>, claims: Record<string, unknown>, key: string | CryptoKey): Promise<string> {
-  if (header.alg === 'none') return `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}.`;
-  const signer = new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader(header as { alg: string });
-  return signer.sign(typeof key === 'string' ? encoder.encode(key) : key);
+  const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  if (header.alg === 'none') return `${signingInput}.`;
+  const data = encoder.encode(signingInput);
+  let signature: ArrayBuffer;
+  if (typeof key === 'string') {
+    const hash = HMAC_HASH[String(header.alg)] ?? 'SHA-256';
+    const hmacKey = await crypto.subtle.importKey('raw', encoder.encode(key), { name: 'HMAC', hash }, false, ['sign']);
+    signature = await crypto.subtle.sign('HMAC', hmacKey, data);
+  } else {
+    signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, data);
+  }
+  return `${signingInput}.${bytesToB64url(new Uint8Array(signature))}`;
 }
 
 /** Options of {@link signInstallToken}. */
