@@ -13,7 +13,11 @@ export default defineConfig({
       {
         extends: true,
         resolve: { alias: aliasFor('crypto.node.ts') },
-        test: { name: 'core:node-crypto', environment: 'node' },
+        test: {
+          name: 'core:node-crypto',
+          environment: 'node',
+          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.node.json' },
+        },
       },
       {
         extends: true,

@@ -8,10 +8,10 @@ import {
   createHmac,
   createPublicKey,
   createSecretKey,
-  timingSafeEqual,
   verify,
 } from 'node:crypto';
 import * as nodeCrypto from 'node:crypto';
+import { constantTimeEqual } from './internal/constant-time.js';
 
 export type HmacKey = KeyObject;
 export type RsaPublicKey = KeyObject;
@@ -28,9 +28,10 @@ export function importHmacKey(secret: string): HmacKey {
 }
 
 export function hmacSha256Verify(key: HmacKey, signingInput: string, signature: string): boolean {
-  const expected = createHmac('sha256', key).update(signingInput).digest();
-  const given = Buffer.from(signature, 'base64url');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  // Compare base64url text, not bytes: decoding the signature and comparing buffers cost ~0.9 µs
+  // of a ~7 µs request verification (issue #6). Equivalent because parseJws admits only
+  // canonical base64url, so each byte string has exactly one spelling.
+  return constantTimeEqual(createHmac('sha256', key).update(signingInput).digest('base64url'), signature);
 }
 
 export function hmacSha256Sign(key: HmacKey, signingInput: string): string {

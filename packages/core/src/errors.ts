@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   KID_INVALID: 401,
   KEY_NOT_FOUND: 401,
   KEY_FETCH_FAILED: 503,
+  JWKS_FETCH_FAILED: 503,
   SIGNATURE_INVALID: 401,
   TOKEN_EXPIRED: 401,
   TOKEN_NOT_YET_VALID: 401,
@@ -21,6 +22,8 @@ export const ERROR_STATUS = {
   QSH_MISSING: 401,
   QSH_MISMATCH: 401,
   AUDIENCE_MISMATCH: 401,
+  ISSUER_MISMATCH: 401,
+  ENVIRONMENT_MISMATCH: 401,
   CLIENT_KEY_MISMATCH: 401,
   TENANT_UNKNOWN: 401,
   TENANT_STORE_UNAVAILABLE: 503,
@@ -51,6 +54,8 @@ export type TokenErrorCode =
   | 'QSH_MISSING'
   | 'QSH_MISMATCH'
   | 'AUDIENCE_MISMATCH'
+  | 'ISSUER_MISMATCH'
+  | 'ENVIRONMENT_MISMATCH'
   | 'CLIENT_KEY_MISMATCH'
   | 'BASE_URL_NOT_ALLOWED';
 
@@ -58,7 +63,7 @@ export type TokenErrorCode =
 export type RequestErrorCode = 'TOKEN_AMBIGUOUS' | 'LIFECYCLE_PAYLOAD_INVALID' | 'PAYLOAD_TOO_LARGE';
 
 /** Codes of transient faults of a dependency: the sender should retry (503). */
-export type UnavailableErrorCode = 'KEY_FETCH_FAILED' | 'TENANT_STORE_UNAVAILABLE';
+export type UnavailableErrorCode = 'KEY_FETCH_FAILED' | 'JWKS_FETCH_FAILED' | 'TENANT_STORE_UNAVAILABLE';
 
 const BRAND = Symbol.for('connect-auth.error');
 

@@ -68,3 +68,13 @@ export {
 } from './lifecycle-payload.js';
 export { createOutboundToken, type OutboundTokenOptions } from './outbound.js';
 export { checkDescriptor, type CheckDescriptorOptions, type DescriptorFinding } from './descriptor.js';
+export {
+  createForgeVerifier,
+  forgeWwwAuthenticateFor,
+  type ForgeContext,
+  type ForgeVerifier,
+  type ForgeVerifierOptions,
+} from './forge/forge-verifier.js';
+export { FORGE_ISSUER, type ForgeAppClaim, type ForgeClaims, type ForgeInvocation } from './forge/forge-claims.js';
+export { FORGE_JWKS_URLS, createJwksKeySource, type JwksKeySource, type JwksKeySourceOptions } from './forge/jwks.js';
+export type { ForgeOAuthTokens } from './forge/oauth-tokens.js';

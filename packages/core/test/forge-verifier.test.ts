@@ -146,6 +146,14 @@ describe('createForgeVerifier: rejections', () => {
     expect(error.message).toContain(other);
   });
 
+  it('rejects a wrong aud before fetching any key, even when app.id is right', async () => {
+    const { verifier, mint, request, fetch } = setup();
+    await expectCode(verifier.verify(request(await mint({ claims: { aud: randomForgeAppId() } }))), 'AUDIENCE_MISMATCH', 401);
+    await expectCode(verifier.verify(request(await mint({ claims: { aud: [randomForgeAppId()] } }))), 'AUDIENCE_MISMATCH', 401);
+    expect(fetch.requests).toHaveLength(0);
+    await expect(verifier.verify(request(await mint({ claims: { aud: [randomForgeAppId(), APP_ID] } })))).resolves.toMatchObject({ appId: APP_ID });
+  });
+
   it('rejects a token whose app.id differs from its aud', async () => {
     const { verifier, mint, request } = setup();
     const token = await mint({ claims: { app: { id: randomForgeAppId(), installationId: 'ari:cloud:ecosystem::installation/x' } } });
@@ -168,7 +176,7 @@ describe('createForgeVerifier: rejections', () => {
     const { verifier, mint, request, clock } = setup();
     const seconds = clock.now / 1000;
     await expectCode(verifier.verify(request(await mint({ claims: { nbf: seconds + 120, exp: seconds + 180 } }))), 'TOKEN_NOT_YET_VALID');
-    await expectCode(verifier.verify(request(await mint({ now: clock.now + 120_000 }))), 'TOKEN_ISSUED_IN_FUTURE');
+    await expectCode(verifier.verify(request(await mint({ now: clock.now + 120_000, claims: { nbf: undefined } }))), 'TOKEN_ISSUED_IN_FUTURE');
   });
 
   it('rejects a token signed by another key under a published kid with SIGNATURE_INVALID, 401', async () => {
@@ -231,13 +239,14 @@ describe('createForgeVerifier: rejections', () => {
     await expectCode(verifier.verify(request('not-a-token')), 'TOKEN_MALFORMED', 401);
     await expectCode(verifier.verify(request(await mint({ header: { alg: 'none' } }))), 'ALG_NOT_ALLOWED', 401);
     await expectCode(verifier.verify(request(await mint({ header: { kid: undefined } }))), 'KID_MISSING', 401);
-    await expectCode(verifier.verify(request(await mint({ claims: { app: undefined } }))), 'CLAIM_MISSING', 401);
     await expectCode(verifier.verify(request(await mint({ claims: { aud: undefined } }))), 'CLAIM_MISSING', 401);
     expect(fetch.requests).toHaveLength(0);
   });
 
-  it('rejects a token without an installation id with CLAIM_MISSING', async () => {
+  it('rejects a token without the app claim or without an installation id with CLAIM_MISSING', async () => {
     const { verifier, mint, request } = setup();
+    await expectCode(verifier.verify(request(await mint({ claims: { app: undefined } }))), 'CLAIM_MISSING', 401);
+    await expectCode(verifier.verify(request(await mint({ claims: { app: 'x' } }))), 'CLAIM_INVALID', 401);
     await expectCode(verifier.verify(request(await mint({ claims: { app: { id: APP_ID } } }))), 'CLAIM_MISSING', 401);
   });
 

@@ -6,7 +6,7 @@ import {
   isConnectAuthError,
 } from '@connect-auth/core';
 import { expect } from 'vitest';
-import vectors from './fixtures/connect-protocol-vectors.json';
+import vectors from './fixtures/connect-protocol-vectors.json' with { type: 'json' };
 
 export { vectors };
 export const settings = vectors.tokens.settings;

@@ -16,3 +16,52 @@ export {
 export { lifecyclePayload, randomTenant, type LifecyclePayloadOptions } from './payloads.js';
 export { createKeySourceFetch, createStaticKeyProvider, type KeySourceBehaviour } from './key-source.js';
 export { startKeyServer, type KeyServer } from './key-server.js';
+export {
+  createJwksFetch,
+  forgeInvocationHeaders,
+  generateForgeKeyPair,
+  jwksDocument,
+  randomForgeAppId,
+  signForgeInvocationToken,
+  startJwksServer,
+  type ForgeInvocationTokenOptions,
+  type ForgeKeyPair,
+  type ForgePublicJwk,
+  type JwksBehaviour,
+  type JwksServer,
+} from './forge.js';
+export {
+  describeTenantStoreContract,
+  describeTenantStoreOutage,
+  testServerUrl,
+  type ContractTenantStore,
+  type TenantStoreContractOptions,
+  type TenantStoreContractSetup,
+  type TenantStoreOutageOptions,
+} from './tenant-store-contract.js';
+export {
+  createProductRequests,
+  startFakeProduct,
+  toProductResponse,
+  type FakeProduct,
+  type FakeProductOptions,
+  type LifecycleRequestOptions,
+  type ProductRequest,
+  type ProductRequestOptions,
+  type ProductRequests,
+  type ProductResponse,
+  type ProductTenant,
+} from './fake-product.js';
+export {
+  SCENARIO_APP,
+  SCENARIO_ROUTES,
+  adapterScenarios,
+  runAdapterScenario,
+  summariseResponse,
+  type AdapterScenario,
+  type ScenarioAppFactory,
+  type ScenarioClient,
+  type ScenarioFault,
+  type ScenarioOutcome,
+  type ScenarioStep,
+} from './adapter-scenarios.js';
