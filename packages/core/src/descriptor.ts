@@ -60,6 +60,9 @@ export function checkDescriptor(descriptor: unknown, options: CheckDescriptorOpt
         const local = url.protocol === 'http:' && LOCAL_HOSTS.test(url.hostname);
         add(local ? 'warning' : 'error', 'BASE_URL_NOT_HTTPS', 'baseUrl', `"baseUrl" uses ${url.protocol.slice(0, -1)}; products only install apps served over https.`, 'Serve the app over https (a tunnel for local development).');
       }
+      if (url.username !== '' || url.password !== '') {
+        add('error', 'BASE_URL_HAS_CREDENTIALS', 'baseUrl', '"baseUrl" contains a user name or password; no token audience can ever match it.', 'Remove the user name and password from "baseUrl".');
+      }
       if (url.search !== '' || url.hash !== '') {
         add('error', 'BASE_URL_HAS_QUERY', 'baseUrl', '"baseUrl" has a query or fragment; every module URL and the token audience are built from it.', 'Remove the query and fragment from "baseUrl".');
       }
@@ -89,8 +92,16 @@ export function checkDescriptor(descriptor: unknown, options: CheckDescriptorOpt
       }
     }
   }
+  const eventsByPath = new Map<string, string>();
   for (const [event, path] of Object.entries(lifecycle)) {
-    if (typeof path === 'string' && !path.startsWith('/')) {
+    if (typeof path !== 'string') continue;
+    const first = eventsByPath.get(path);
+    if (first !== undefined) {
+      add('error', 'LIFECYCLE_URL_SHARED', `lifecycle.${event}`, `The ${event} and ${first} callbacks share the path ${JSON.stringify(path)}: their qsh cannot tell them apart, so a captured ${first} token could trigger ${event}.`, 'Give each lifecycle event its own path, e.g. "/installed" and "/uninstalled".');
+    } else {
+      eventsByPath.set(path, event);
+    }
+    if (!path.startsWith('/')) {
       add('error', 'LIFECYCLE_URL_NOT_RELATIVE', `lifecycle.${event}`, `The ${event} URL ${JSON.stringify(path)} is not a path relative to "baseUrl"; lifecycle tokens are bound to the app's own base URL.`, `Use a path such as "/${event}".`);
     }
   }

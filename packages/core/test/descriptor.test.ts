@@ -29,6 +29,8 @@ describe('checkDescriptor', () => {
     [{ ...good, baseUrl: 'https://app.example.com/x/' }, ['BASE_URL_TRAILING_SLASH']],
     [{ ...good, baseUrl: 'https://app.example.com?x=1' }, ['BASE_URL_HAS_QUERY']],
     [{ ...good, baseUrl: 'not a url' }, ['BASE_URL_INVALID']],
+    [{ ...good, baseUrl: 'https://user:pw@app.example.com' }, ['BASE_URL_HAS_CREDENTIALS']],
+    [{ ...good, lifecycle: { installed: '/lifecycle', uninstalled: '/lifecycle' } }, ['LIFECYCLE_URL_SHARED']],
     [{ ...good, baseUrl: undefined }, ['BASE_URL_MISSING']],
     [{ ...good, key: '' }, ['KEY_MISSING']],
     ['[]', ['DESCRIPTOR_NOT_OBJECT']],
