@@ -1,0 +1,26 @@
+/**
+ * @connect-auth/fastify — Atlassian Connect authentication for Fastify 4 and 5: a plugin with
+ * route guards and lifecycle routes over the @connect-auth/core verifier.
+ */
+import { fastifyConnectAuth } from './fastify-connect-auth.js';
+
+export { fastifyConnectAuth, type ConnectAuthDecorator, type FastifyConnectAuthOptions } from './fastify-connect-auth.js';
+export { toConnectRequest } from './to-connect-request.js';
+export {
+  createConnectVerifier,
+  isConnectAuthError,
+  type ConnectContext,
+  type ConnectTenant,
+  type ConnectVerifier,
+  type ConnectVerifierOptions,
+  type ErrorCode,
+  type ErrorResponseBody,
+  type KeyProvider,
+  type LifecycleEvent,
+  type LifecycleMode,
+  type LifecycleResult,
+  type RoutePolicy,
+  type TenantStore,
+} from '@connect-auth/core';
+/** The plugin as default export, as Fastify users expect (`app.register(import('@connect-auth/fastify'))`). */
+export default fastifyConnectAuth;

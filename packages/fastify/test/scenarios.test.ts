@@ -1,0 +1,19 @@
+import { adapterScenarios, runAdapterScenario, summariseResponse } from '@connect-auth/testing';
+import fastify from 'fastify';
+import fastify4 from 'fastify4';
+import { describe, expect, it } from 'vitest';
+import { scenarioClient } from './scenario-app.js';
+
+describe.each([
+  ['Fastify 5', fastify],
+  ['Fastify 4', fastify4],
+])('%s answers the shared scenarios like the core', (_name, createApp) => {
+  it.each(adapterScenarios)('$name', async (scenario) => {
+    const outcomes = await runAdapterScenario(scenario, (verifier) => scenarioClient(createApp, verifier));
+    expect(outcomes.length).toBe(scenario.steps.length);
+    for (const outcome of outcomes) {
+      expect(outcome.actual, outcome.label).toEqual(outcome.reference);
+      expect(summariseResponse(outcome.actual), outcome.label).toEqual(outcome.expected);
+    }
+  });
+});
