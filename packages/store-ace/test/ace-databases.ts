@@ -56,7 +56,7 @@ type SequelizeAdapter = AceAdapter & {
 };
 
 /** SQLite: a new file per database, configured as ACE's README shows for a persistent file. */
-export const sqliteBackend: AceBackendUnderTest = {
+export const sqliteBackend = (): AceBackendUnderTest => ({
   name: 'sqlite',
   open: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'connect-auth-store-ace-'));
@@ -81,48 +81,48 @@ export const sqliteBackend: AceBackendUnderTest = {
       },
     };
   },
-};
-
-const postgresUrl = testServerUrl('TEST_POSTGRES_URL');
+});
 
 /** PostgreSQL: a new schema per database, selected for ACE and connect-auth alike by the URL's search_path. */
-export const postgresBackend: AceBackendUnderTest = {
-  name: 'postgres',
-  open: postgresUrl
-    ? async () => {
-        const schema = `ace_${crypto.randomUUID().replace(/-/g, '')}`;
-        const admin = new pg.Pool({ connectionString: postgresUrl, max: 2 });
-        await admin.query(`CREATE SCHEMA "${schema}"`);
-        const url = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-        const ace = aceStore(silentLogger, { adapter: 'sequelize', dialect: 'postgres', url, logging: false }) as SequelizeAdapter;
-        await ace.connectionPromise;
-        // Sequelize's sync skips CREATE TABLE when *any* schema has the table; fail clearly rather
-        // than test against another schema's rows.
-        const { rows } = await admin.query(`SELECT to_regclass($1)::text AS found`, [`"${schema}"."AddonSettings"`]);
-        if (!rows[0]?.found) throw new Error(`ACE did not create "AddonSettings" in schema ${schema} (a public."AddonSettings" shadows it?)`);
-        return {
-          ace,
-          url,
-          async documentCount(clientKey) {
-            const result = await admin.query(`SELECT count(*)::int AS n FROM "${schema}"."AddonSettings" WHERE "clientKey" = $1 AND "key" = 'clientInfo'`, [
-              clientKey,
-            ]);
-            return result.rows[0].n as number;
-          },
-          async writeRawDocument(clientKey, val) {
-            await admin.query(`INSERT INTO "${schema}"."AddonSettings" ("clientKey", "key", val) VALUES ($1, 'clientInfo', $2)`, [clientKey, val]);
-          },
-          async close() {
-            await ace.sequelize.close();
-            await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-            await admin.end();
-          },
-        };
-      }
-    : undefined,
-};
+export function postgresBackend(): AceBackendUnderTest {
+  const postgresUrl = testServerUrl('TEST_POSTGRES_URL');
+  return {
+    name: 'postgres',
+    open: postgresUrl
+      ? async () => {
+          const schema = `ace_${crypto.randomUUID().replace(/-/g, '')}`;
+          const admin = new pg.Pool({ connectionString: postgresUrl, max: 2 });
+          await admin.query(`CREATE SCHEMA "${schema}"`);
+          const url = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+          const ace = aceStore(silentLogger, { adapter: 'sequelize', dialect: 'postgres', url, logging: false }) as SequelizeAdapter;
+          await ace.connectionPromise;
+          // Sequelize's sync skips CREATE TABLE when *any* schema has the table; fail clearly rather
+          // than test against another schema's rows.
+          const { rows } = await admin.query(`SELECT to_regclass($1)::text AS found`, [`"${schema}"."AddonSettings"`]);
+          if (!rows[0]?.found) throw new Error(`ACE did not create "AddonSettings" in schema ${schema} (a public."AddonSettings" shadows it?)`);
+          return {
+            ace,
+            url,
+            async documentCount(clientKey) {
+              const result = await admin.query(`SELECT count(*)::int AS n FROM "${schema}"."AddonSettings" WHERE "clientKey" = $1 AND "key" = 'clientInfo'`, [
+                clientKey,
+              ]);
+              return result.rows[0].n as number;
+            },
+            async writeRawDocument(clientKey, val) {
+              await admin.query(`INSERT INTO "${schema}"."AddonSettings" ("clientKey", "key", val) VALUES ($1, 'clientInfo', $2)`, [clientKey, val]);
+            },
+            async close() {
+              await ace.sequelize.close();
+              await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+              await admin.end();
+            },
+          };
+        }
+      : undefined,
+  };
+}
 
-const redisUrl = testServerUrl('TEST_REDIS_URL');
 // ACE's Redis layout has no key prefix, so each database of this suite is a Redis database number
 // of its own (11–15, reserved for this package's tests); it is emptied of ACE keys before and after.
 let nextRedisDb = 11;
@@ -133,39 +133,45 @@ function redisDbUrl(base: string, db: number): string {
   return url.toString();
 }
 
+/** Deletes what ACE writes: tenants and its Forge installation mapping (`installation:<id>;`). */
 async function deleteAceKeys(redis: Redis): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', '*:clientInfo', 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  for (const pattern of ['*:clientInfo', 'installation:*']) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
 }
 
 /** Redis: ACE 10.0.2's adapter (see above), configured as ACE's README shows. */
-export const redisBackend: AceBackendUnderTest = {
-  name: 'redis',
-  open: redisUrl
-    ? async () => {
-        if (nextRedisDb > 15) throw new Error('This suite uses Redis databases 11–15; open fewer ACE databases.');
-        const url = redisDbUrl(redisUrl, nextRedisDb++);
-        const admin = new Redis(url);
-        await deleteAceKeys(admin);
-        const ace = aceStoreWithWorkingRedis(silentLogger, { adapter: 'redis', url });
-        return {
-          ace,
-          url,
-          async documentCount(clientKey) {
-            return admin.exists(`${clientKey}:clientInfo`);
-          },
-          async writeRawDocument(clientKey, val) {
-            await admin.set(`${clientKey}:clientInfo`, val);
-          },
-          async close() {
-            await deleteAceKeys(admin);
-            admin.disconnect();
-          },
-        };
-      }
-    : undefined,
-};
+export function redisBackend(): AceBackendUnderTest {
+  const redisUrl = testServerUrl('TEST_REDIS_URL');
+  return {
+    name: 'redis',
+    open: redisUrl
+      ? async () => {
+          if (nextRedisDb > 15) throw new Error('This suite uses Redis databases 11–15; open fewer ACE databases.');
+          const url = redisDbUrl(redisUrl, nextRedisDb++);
+          const admin = new Redis(url);
+          await deleteAceKeys(admin);
+          const ace = aceStoreWithWorkingRedis(silentLogger, { adapter: 'redis', url });
+          return {
+            ace,
+            url,
+            async documentCount(clientKey) {
+              return admin.exists(`${clientKey}:clientInfo`);
+            },
+            async writeRawDocument(clientKey, val) {
+              await admin.set(`${clientKey}:clientInfo`, val);
+            },
+            async close() {
+              await deleteAceKeys(admin);
+              admin.disconnect();
+            },
+          };
+        }
+      : undefined,
+  };
+}

@@ -186,9 +186,11 @@ export async function describeAceMigration(backend: AceBackendUnderTest): Promis
       const noSecret = `broken-${crypto.randomUUID()}`;
       await db.ace.saveInstallation({ key: APP_KEY, clientKey: noSecret, baseUrl: 'https://x.atlassian.net' }, noSecret);
       expect(await codeOf(store.get(noSecret))).toBe('TENANT_STORE_UNAVAILABLE');
-      const notJson = `broken-${crypto.randomUUID()}`;
-      await db.writeRawDocument(notJson, '{"clientKey": ');
-      expect(await codeOf(store.get(notJson))).toBe('TENANT_STORE_UNAVAILABLE');
+      // JSON but no object (PostgreSQL's json column refuses text that is not JSON at all).
+      const notAnObject = `broken-${crypto.randomUUID()}`;
+      await db.writeRawDocument(notAnObject, '["clientKey"]');
+      expect(await codeOf(store.get(notAnObject))).toBe('TENANT_STORE_UNAVAILABLE');
+      expect(await codeOf(store.setState(notAnObject, 'enabled'))).toBe('TENANT_STORE_UNAVAILABLE');
       const verifier = createConnectVerifier({ appKey: APP_KEY, baseUrl: APP_BASE_URL, tenantStore: store });
       expect(await codeOf(verifier.verifyRequest(await pageLoad(noSecret, 'x')))).toBe('TENANT_STORE_UNAVAILABLE');
     });

@@ -1,0 +1,4 @@
+import { postgresBackend } from './ace-databases.js';
+import { describeAceMigration } from './migration-scenarios.js';
+
+await describeAceMigration(postgresBackend());

@@ -1,0 +1,4 @@
+import { sqliteBackend } from './ace-databases.js';
+import { describeAceMigration } from './migration-scenarios.js';
+
+await describeAceMigration(sqliteBackend());
