@@ -22,10 +22,18 @@ export interface ConnectRequest {
   body?: string | Uint8Array;
 }
 
-/** Reads one header from either header shape; repeated values are returned as a list. */
+/**
+ * Reads one header (`name` in lower case) from either header shape, ignoring case; repeated
+ * values are returned as a list.
+ */
 export function readHeader(headers: HeaderGetter | HeaderRecord, name: string): string | readonly string[] | undefined {
   if (typeof (headers as HeaderGetter).get === 'function') return (headers as HeaderGetter).get(name) ?? undefined;
-  return (headers as HeaderRecord)[name];
+  const record = headers as HeaderRecord;
+  const exact = record[name];
+  if (exact !== undefined) return exact;
+  // Node lower-cases header names; hand-built records may not.
+  for (const key of Object.keys(record)) if (key.length === name.length && key.toLowerCase() === name) return record[key];
+  return undefined;
 }
 
 function single(value: string | readonly string[] | undefined): string | undefined {
