@@ -4,6 +4,7 @@ import { main } from './main.js';
 main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY === true,
 }).then(
   (status) => {
     // exitCode, not exit(): lets stdout drain when piped.

@@ -10,4 +10,6 @@ export interface CliIo {
   now?: () => number;
   /** Directory relative file paths are read from. Default `process.cwd()`. */
   cwd?: string;
+  /** True when stderr is a terminal: `import-ace` then draws a progress bar in place. Default false. */
+  stderrIsTTY?: boolean;
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { EXPLAIN_HELP, runExplain } from './commands/explain.js';
+import { IMPORT_ACE_HELP, runImportAce } from './commands/import-ace.js';
 import { LINT_HELP, runLint } from './commands/lint.js';
 import { SIGN_HELP, runSign } from './commands/sign.js';
 import type { CliIo } from './io.js';
@@ -11,13 +12,15 @@ Commands:
   lint <descriptor file or URL>   check atlassian-connect.json against Connect's security model
   explain <token>                 show why a Connect JWT is accepted or rejected, and by which check
   sign --secret … --iss … --url … mint a token for local testing (development only)
+  import-ace --from … --to …      copy atlassian-connect-express's tenants into a connect-auth store
   help [command]                  show help for a command
 
 Options:
   -h, --help      show help (also after a command: connect-auth explain --help)
   -v, --version   show the version
 
-Exit status: 0 success, 1 lint found errors, 2 bad input (flags, files, tokens, URLs).
+Exit status: 0 success, 1 lint found errors or import-ace could not import every tenant,
+2 bad input (flags, files, tokens, URLs).
 Docs: https://github.com/connect-auth/connect-auth/tree/main/docs
 `;
 
@@ -25,6 +28,7 @@ const COMMANDS: Record<string, { run(argv: readonly string[], io: CliIo): Promis
   lint: { run: runLint, help: LINT_HELP },
   explain: { run: runExplain, help: EXPLAIN_HELP },
   sign: { run: runSign, help: SIGN_HELP },
+  'import-ace': { run: runImportAce, help: IMPORT_ACE_HELP },
 };
 
 function version(): string {
@@ -34,7 +38,7 @@ function version(): string {
 
 /**
  * Runs the `connect-auth` command line with `argv` (without the node and script paths) and
- * returns the exit status: 0 success, 1 `lint` found errors, 2 bad input. Never calls
+ * returns the exit status: 0 success, 1 `lint` found errors or `import-ace` failed tenants, 2 bad input. Never calls
  * `process.exit`, so tests and other tools can call it in process.
  *
  * @example

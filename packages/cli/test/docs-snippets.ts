@@ -23,22 +23,23 @@ export function docsSnippets(): Snippet[] {
   const snippets: Snippet[] = [];
   for (const page of readdirSync(DOCS_DIR).filter((name) => name.endsWith('.md')).sort()) {
     const lines = readFileSync(`${DOCS_DIR}${page}`, 'utf8').split('\n');
-    let open: { lang: string; title: string | null; line: number; skip: boolean; body: string[] } | null = null;
+    let open: { lang: string; title: string | null; line: number; skip: boolean; indent: string; body: string[] } | null = null;
     let previous = '';
     for (const [index, line] of lines.entries()) {
       if (open === null) {
-        const fence = /^```(\S*)(.*)$/.exec(line);
+        // Fences may be indented, as inside a list item; the indentation is not part of the code.
+        const fence = /^( *)```(\S*)(.*)$/.exec(line);
         if (fence) {
-          const title = /title="?([^"\s]+)"?/.exec(fence[2] ?? '')?.[1] ?? null;
-          open = { lang: (fence[1] ?? '').toLowerCase(), title, line: index + 2, skip: previous.trim() === NO_CHECK, body: [] };
+          const title = /title="?([^"\s]+)"?/.exec(fence[3] ?? '')?.[1] ?? null;
+          open = { lang: (fence[2] ?? '').toLowerCase(), title, line: index + 2, skip: previous.trim() === NO_CHECK, indent: fence[1] ?? '', body: [] };
         }
         else if (line.trim() !== '') previous = line;
-      } else if (line.startsWith('```')) {
+      } else if (line.startsWith(`${open.indent}\`\`\``)) {
         if (!open.skip) snippets.push({ page, line: open.line, lang: open.lang, title: open.title, code: open.body.join('\n') });
         open = null;
         previous = '';
       } else {
-        open.body.push(line);
+        open.body.push(line.startsWith(open.indent) ? line.slice(open.indent.length) : line);
       }
     }
   }

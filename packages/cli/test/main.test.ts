@@ -13,10 +13,10 @@ describe('connect-auth', () => {
   it.each([['--help'], ['-h'], ['help']])('prints the command list and exits 0 with %s', async (flag) => {
     const result = await run([flag]);
     expect(result.status).toBe(0);
-    for (const command of ['lint', 'explain', 'sign']) expect(result.stdout).toContain(`  ${command}`);
+    for (const command of ['lint', 'explain', 'sign', 'import-ace']) expect(result.stdout).toContain(`  ${command}`);
   });
 
-  it.each(['lint', 'explain', 'sign'])('prints the help of %s with help <command>', async (command) => {
+  it.each(['lint', 'explain', 'sign', 'import-ace'])('prints the help of %s with help <command>', async (command) => {
     const result = await run(['help', command]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Usage: connect-auth ${command}`);
