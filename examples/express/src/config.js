@@ -16,7 +16,8 @@ function list(value) {
 
 /**
  * Reads the environment of docs/example-app-contract.md (identical in every example): the
- * descriptor file, the verifier options and the tenant store.
+ * descriptor file, the verifier options, the tenant store, and the Forge verifier options (null
+ * without `FORGE_APP_ID`, which leaves the Forge route out).
  */
 export async function loadConfig(env = process.env) {
   const port = Number(env.PORT || 3000);
@@ -35,5 +36,23 @@ export async function loadConfig(env = process.env) {
   };
   // Only baseUrl is filled in; the apiMigrations opt-ins are the author's, in the file.
   const servedDescriptor = { ...descriptor, baseUrl };
-  return { port, servedDescriptor, verifierOptions, tenantStore };
+  return { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions: forgeOptions(env) };
+}
+
+/**
+ * Forge Remote: `FORGE_APP_ID` (the manifest's app.id) and `FORGE_JWKS_URL` (default: Forge's
+ * production JWKS). `FORGE_JWKS_COOLDOWN_MS` is not part of the contract: it shortens the least
+ * time between two JWKS fetches caused by unknown key ids (default 30 s), so tests can rotate keys.
+ * The core rejects bad values at start-up.
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {import('@connect-auth/express').ForgeVerifierOptions | null}
+ */
+function forgeOptions(env) {
+  if (!env.FORGE_APP_ID) return null;
+  const cooldown = env.FORGE_JWKS_COOLDOWN_MS;
+  return {
+    appId: env.FORGE_APP_ID,
+    jwksUrl: env.FORGE_JWKS_URL || undefined,
+    jwksCache: cooldown ? { cooldownMs: Number(cooldown) } : undefined,
+  };
 }

@@ -1,9 +1,9 @@
 // @ts-check
-import { connectAuth, createConnectVerifier } from '@connect-auth/express';
+import { connectAuth, createConnectVerifier, createForgeVerifier, forgeAuth } from '@connect-auth/express';
 import express from 'express';
 import { loadConfig } from './config.js';
 
-const { port, servedDescriptor, verifierOptions, tenantStore } = await loadConfig();
+const { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions } = await loadConfig();
 const auth = connectAuth({
   verifier: createConnectVerifier(verifierOptions),
   // Runs only after the core verified and stored the event: the place for per-tenant set-up.
@@ -26,6 +26,13 @@ app.get('/api/context', auth.guard('request'), describeCaller);
 app.get('/api/frontend', auth.guard('request-or-context'), describeCaller);
 // The guard reads no body; a real handler would add express.json() after it to read the event.
 app.post('/webhooks/issue-updated', auth.guard('request'), (_req, res) => res.status(204).end());
+// Forge Remote, beside the Connect routes: only with FORGE_APP_ID.
+if (forgeVerifierOptions) {
+  app.post('/forge/invocation', forgeAuth({ verifier: createForgeVerifier(forgeVerifierOptions) }), (req, res) => {
+    const { appId, installationId, accountId } = /** @type {import('@connect-auth/express').ForgeContext} */ (req.forgeAuth);
+    res.json({ appId, installationId, accountId });
+  });
+}
 
 const server = app.listen(port, '127.0.0.1', () => console.log(`connect-auth Express example on http://127.0.0.1:${port}`));
 process.once('SIGTERM', () => {

@@ -6,7 +6,16 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type FakeProduct, type ProductTenant, startFakeProduct } from '@connect-auth/testing';
+import {
+  type FakeProduct,
+  type ProductTenant,
+  forgeInvocationHeaders,
+  generateForgeKeyPair,
+  randomForgeAppId,
+  signForgeInvocationToken,
+  startFakeProduct,
+  startJwksServer,
+} from '@connect-auth/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
@@ -58,13 +67,26 @@ describe(`example ${descriptorFile.key} over HTTP`, () => {
   let app: ReturnType<typeof start>;
   const tenant: ProductTenant = { clientKey: 'example-tenant', sharedSecret: 'example-secret-0123456789abcdef0123', baseUrl: 'https://example-site.atlassian.net' };
   const forged: ProductTenant = { ...tenant, sharedSecret: 'attacker-secret-0123456789abcdef012' };
+  const forgeAppId = randomForgeAppId();
+  const bearerChallenge = 'Bearer realm="forge", error="invalid_token"';
+  /** The Forge side of the fake product: its JWKS and the requests the app made to it. */
+  const forge = () => product.forge!;
 
   beforeAll(async () => {
     port = await freePort();
     dataDir = await mkdtemp(join(tmpdir(), 'connect-auth-example-'));
     const appUrl = `http://127.0.0.1:${port}`;
-    product = await startFakeProduct({ appUrl, appKey: descriptorFile.key });
-    env = { PORT: String(port), CONNECT_BASE_URL: appUrl, CONNECT_INSTALL_KEYS_URL: product.keyServer.url, DATABASE_URL: `sqlite:${join(dataDir, 'tenants.db')}` };
+    product = await startFakeProduct({ appUrl, appKey: descriptorFile.key, forgeAppId });
+    env = {
+      PORT: String(port),
+      CONNECT_BASE_URL: appUrl,
+      CONNECT_INSTALL_KEYS_URL: product.keyServer.url,
+      DATABASE_URL: `sqlite:${join(dataDir, 'tenants.db')}`,
+      FORGE_APP_ID: forgeAppId,
+      FORGE_JWKS_URL: forge().jwks.url,
+      // Not a contract variable: lets an unknown kid refetch the JWKS at once, so rotation is testable without waiting.
+      FORGE_JWKS_COOLDOWN_MS: '0',
+    };
     app = start(env);
     await waitForPort(port, app.child);
   });
@@ -108,6 +130,81 @@ describe(`example ${descriptorFile.key} over HTTP`, () => {
     expect(tooLarge).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } }, wwwAuthenticate: null });
     expect(await product.sendLifecycle('uninstalled', tenant, { signing: 'shared-secret' })).toMatchObject({ status: 401, body: { error: { code: 'LEGACY_LIFECYCLE_TOKEN' } } });
     expect((await product.sendPage(tenant, '/api/context')).status).toBe(200);
+  });
+
+  it('answers Forge Remote invocations on POST /forge/invocation, with and without a user', async () => {
+    const withUser = await product.sendForgeInvocation({ principal: 'user-1', installationId: 'ari:cloud:ecosystem::installation/one', oauth: { system: 'system-token' } });
+    expect(withUser).toEqual({ status: 200, body: { appId: forgeAppId, installationId: 'ari:cloud:ecosystem::installation/one', accountId: 'user-1' }, wwwAuthenticate: null });
+    const withoutUser = await product.sendForgeInvocation({ installationId: 'ari:cloud:ecosystem::installation/two' });
+    expect(withoutUser).toMatchObject({ status: 200, body: { appId: forgeAppId, installationId: 'ari:cloud:ecosystem::installation/two', accountId: null } });
+    // One JWKS fetch, shared by every later request.
+    expect(forge().jwks.requests).toEqual(['/.well-known/jwks.json']);
+  });
+
+  it('rejects Forge Invocation Tokens for another app, from another issuer, expired, or with an unknown kid after a refetch', async () => {
+    const fetched = forge().jwks.requests.length;
+    const cases = [
+      [{ appId: randomForgeAppId() }, 'AUDIENCE_MISMATCH'],
+      [{ claims: { iss: 'forge/another-issuer' } }, 'ISSUER_MISMATCH'],
+      [{ expiresInSec: -3600 }, 'TOKEN_EXPIRED'],
+    ] as const;
+    for (const [options, code] of cases) {
+      expect(await product.sendForgeInvocation(options)).toEqual({ status: 401, body: { error: { code, message: expect.any(String) } }, wwwAuthenticate: bearerChallenge });
+    }
+    // None of these made the app fetch keys; an unknown kid makes it look once more, then fail.
+    expect(forge().jwks.requests.length).toBe(fetched);
+    const unknown = await generateForgeKeyPair();
+    expect(await product.sendForgeInvocation({ keyPair: unknown })).toMatchObject({ status: 401, body: { error: { code: 'KEY_NOT_FOUND' } }, wwwAuthenticate: bearerChallenge });
+    expect(forge().jwks.requests.length).toBe(fetched + 1);
+  });
+
+  it('keeps Connect and Forge tokens apart', async () => {
+    const connectOnForge = await product.webhook(tenant, '/forge/invocation', {});
+    expect(await product.send(connectOnForge)).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_MISSING' } }, wwwAuthenticate: bearerChallenge });
+    const fit = await product.forgeInvocation();
+    const forgeOnConnect = await product.send({ method: 'GET', url: '/api/context', headers: { authorization: fit.headers.authorization! } });
+    expect(forgeOnConnect).toMatchObject({ status: 401, body: { error: { code: 'TOKEN_MISSING' } } });
+    expect(forgeOnConnect.wwwAuthenticate).toMatch(/^JWT realm=/);
+  });
+
+  it('accepts a new key once the JWKS lists it (rotation), and answers 503 while the JWKS is down', async () => {
+    const next = await generateForgeKeyPair();
+    expect(await product.sendForgeInvocation({ keyPair: next })).toMatchObject({ status: 401, body: { error: { code: 'KEY_NOT_FOUND' } } });
+    forge().jwks.behaviour.keys.push(next.publicJwk);
+    expect(await product.sendForgeInvocation({ keyPair: next, principal: 'user-1' })).toMatchObject({ status: 200, body: { accountId: 'user-1' } });
+    forge().jwks.behaviour.status = 503;
+    try {
+      const unknown = await generateForgeKeyPair();
+      expect(await product.sendForgeInvocation({ keyPair: unknown })).toEqual({ status: 503, body: { error: { code: 'JWKS_FETCH_FAILED', message: expect.any(String) } }, wwwAuthenticate: null });
+      // Keys already held keep working during the outage.
+      expect((await product.sendForgeInvocation({ keyPair: next })).status).toBe(200);
+    } finally {
+      delete forge().jwks.behaviour.status;
+    }
+  });
+
+  it('answers 503 JWKS_FETCH_FAILED when it starts while the JWKS is down, and has no Forge route without FORGE_APP_ID', async () => {
+    const key = await generateForgeKeyPair();
+    const jwksDown = await startJwksServer({ keys: [key.publicJwk], status: 503 });
+    const headers = forgeInvocationHeaders(await signForgeInvocationToken({ keyPair: key, appId: forgeAppId }));
+    const others: Array<ReturnType<typeof start>> = [];
+    /** Starts another instance with some variables changed and sends it a Forge invocation. */
+    const invokeOther = async (changed: Record<string, string>) => {
+      const otherPort = await freePort();
+      const other = start({ ...env, ...changed, PORT: String(otherPort), DATABASE_URL: `sqlite:${join(dataDir, `other-${otherPort}.db`)}` });
+      others.push(other);
+      await waitForPort(otherPort, other.child);
+      return fetch(`http://127.0.0.1:${otherPort}/forge/invocation`, { method: 'POST', headers, body: '{}' });
+    };
+    try {
+      const unavailable = await invokeOther({ FORGE_JWKS_URL: jwksDown.url });
+      expect([unavailable.status, ((await unavailable.json()) as { error: { code: string } }).error.code]).toEqual([503, 'JWKS_FETCH_FAILED']);
+      expect(jwksDown.requests).toEqual(['/.well-known/jwks.json']);
+      expect((await invokeOther({ FORGE_APP_ID: '' })).status).toBe(404);
+    } finally {
+      for (const other of others) await stop(other.child);
+      await jwksDown.close();
+    }
   });
 
   it('stops cleanly on SIGTERM and keeps the tenant in the SQLite file across a restart', async () => {

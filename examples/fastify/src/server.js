@@ -1,9 +1,9 @@
 // @ts-check
-import fastifyConnectAuth, { createConnectVerifier } from '@connect-auth/fastify';
+import fastifyConnectAuth, { createConnectVerifier, createForgeVerifier, fastifyForgeAuth } from '@connect-auth/fastify';
 import Fastify from 'fastify';
 import { loadConfig } from './config.js';
 
-const { port, servedDescriptor, verifierOptions, tenantStore } = await loadConfig();
+const { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions } = await loadConfig();
 const app = Fastify();
 await app.register(fastifyConnectAuth, {
   verifier: createConnectVerifier(verifierOptions),
@@ -23,6 +23,14 @@ app.get('/api/context', { preHandler: app.connectAuth.guard('request') }, descri
 app.get('/api/frontend', { preHandler: app.connectAuth.guard('request-or-context') }, describeCaller);
 // onRequest: the product is authenticated before Fastify parses (or limits) the JSON body.
 app.post('/webhooks/issue-updated', { onRequest: app.connectAuth.guard('request') }, async (_request, reply) => reply.code(204).send());
+// Forge Remote, beside the Connect routes: only with FORGE_APP_ID.
+if (forgeVerifierOptions) {
+  await app.register(fastifyForgeAuth, { verifier: createForgeVerifier(forgeVerifierOptions) });
+  app.post('/forge/invocation', { onRequest: app.forgeAuth.guard() }, async (request) => {
+    const { appId, installationId, accountId } = /** @type {import('@connect-auth/fastify').ForgeContext} */ (request.forgeAuth);
+    return { appId, installationId, accountId };
+  });
+}
 
 await app.listen({ port, host: '127.0.0.1' });
 console.log(`connect-auth Fastify example on http://127.0.0.1:${port}`);

@@ -1,10 +1,10 @@
 // @ts-check
-import { connectAuth, createConnectVerifier } from '@connect-auth/hono';
+import { connectAuth, createConnectVerifier, createForgeVerifier, forgeAuth } from '@connect-auth/hono';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { loadConfig } from './config.js';
 
-const { port, servedDescriptor, verifierOptions, tenantStore } = await loadConfig();
+const { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions } = await loadConfig();
 const auth = connectAuth({
   verifier: createConnectVerifier(verifierOptions),
   // Runs only after the core verified and stored the event: the place for per-tenant set-up.
@@ -26,6 +26,13 @@ app.post('/disabled', auth.lifecycle('disabled'));
 app.get('/api/context', auth.guard('request'), describeCaller);
 app.get('/api/frontend', auth.guard('request-or-context'), describeCaller);
 app.post('/webhooks/issue-updated', auth.guard('request'), (c) => c.body(null, 204));
+// Forge Remote, beside the Connect routes: only with FORGE_APP_ID.
+if (forgeVerifierOptions) {
+  app.post('/forge/invocation', forgeAuth({ verifier: createForgeVerifier(forgeVerifierOptions) }), (c) => {
+    const { appId, installationId, accountId } = c.var.forgeAuth;
+    return c.json({ appId, installationId, accountId });
+  });
+}
 
 const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => console.log(`connect-auth Hono example on http://127.0.0.1:${port}`));
 process.once('SIGTERM', () => {

@@ -9,5 +9,7 @@ declare module 'cloudflare:workers' {
     CONNECT_ALLOWED_BASE_URLS?: string;
     CONNECT_INSTALL_KEYS_URL?: string;
     CONNECT_SIGNED_INSTALL?: string;
+    FORGE_APP_ID?: string;
+    FORGE_JWKS_URL?: string;
   };
 }

@@ -4,7 +4,7 @@
  * Run it locally under workerd with `pnpm start:worker`; deploy it with wrangler (docs/edge.md).
  */
 import { env } from 'cloudflare:workers';
-import { type ConnectAuthEnv, type LifecycleMode, connectAuth, createConnectVerifier } from '@connect-auth/hono';
+import { type ConnectAuthEnv, type LifecycleMode, connectAuth, createConnectVerifier, createForgeVerifier, forgeAuth } from '@connect-auth/hono';
 import { type Context, Hono } from 'hono';
 import descriptor from '../atlassian-connect.json' with { type: 'json' };
 import { createD1TenantStore } from './worker-d1-tenant-store.js';
@@ -49,5 +49,14 @@ app.post('/disabled', auth.lifecycle('disabled'));
 app.get('/api/context', auth.guard('request'), describeCaller);
 app.get('/api/frontend', auth.guard('request-or-context'), describeCaller);
 app.post('/webhooks/issue-updated', auth.guard('request'), (c) => c.body(null, 204));
+// Forge Remote, beside the Connect routes: only with FORGE_APP_ID. Its JWKS cache, like the
+// install-key cache, lives as long as the isolate.
+if (env.FORGE_APP_ID) {
+  const forgeVerifier = createForgeVerifier({ appId: env.FORGE_APP_ID, jwksUrl: env.FORGE_JWKS_URL || undefined });
+  app.post('/forge/invocation', forgeAuth({ verifier: forgeVerifier }), (c) => {
+    const { appId, installationId, accountId } = c.var.forgeAuth;
+    return c.json({ appId, installationId, accountId });
+  });
+}
 
 export default app;

@@ -78,3 +78,4 @@ export {
 export { FORGE_ISSUER, type ForgeAppClaim, type ForgeClaims, type ForgeInvocation } from './forge/forge-claims.js';
 export { FORGE_JWKS_URLS, createJwksKeySource, type JwksKeySource, type JwksKeySourceOptions } from './forge/jwks.js';
 export type { ForgeOAuthTokens } from './forge/oauth-tokens.js';
+export { readBodyWithinLimit } from './read-body.js';

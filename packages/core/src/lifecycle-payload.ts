@@ -1,4 +1,5 @@
 import { InvalidRequestError } from './errors.js';
+import { payloadTooLarge } from './read-body.js';
 
 /** The four lifecycle callbacks (connect-protocol.md 6.1). */
 export type LifecycleEvent = 'installed' | 'uninstalled' | 'enabled' | 'disabled';
@@ -41,9 +42,7 @@ function invalid(message: string, cause?: unknown): InvalidRequestError {
 export function assertBodyWithinLimit(body: string | Uint8Array | undefined, maxBytes: number): void {
   if (body === undefined) return;
   const bytes = typeof body === 'string' ? (body.length * 3 <= maxBytes ? body.length : encoder.encode(body).length) : body.byteLength;
-  if (bytes > maxBytes) {
-    throw new InvalidRequestError('PAYLOAD_TOO_LARGE', `The request body is ${bytes} bytes; the limit is ${maxBytes}.`);
-  }
+  if (bytes > maxBytes) throw payloadTooLarge(bytes, maxBytes);
 }
 
 /** The body as text (UTF-8), or undefined when there is none. */

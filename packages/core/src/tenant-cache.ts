@@ -46,7 +46,8 @@ const DEFAULT_MAX_AGE_MS = 10_000;
  *   tenant installed through another process is found at once.
  * - `save` and `setState` write through, then drop the entry; a read that was in flight during
  *   a write is not cached, so the cache never outlives a write made through it.
- * - Records are copied in and out: callers cannot change cached tenants by mutating them.
+ * - Records are copied in and out, as every store does: callers cannot change cached tenants
+ *   by mutating what they hold.
  * - Store errors pass through unchanged and are not cached.
  *
  * Throws `CONFIGURATION_INVALID` for a `maxEntries` below 1 or a negative `maxAgeMs`.
@@ -127,13 +128,14 @@ export function createCachingTenantStore(store: TenantStore, options: CachingTen
       const entry = entries.get(clientKey);
       if (entry !== undefined && now() < entry.expiresAt) return { ...entry.tenant };
       const tenant = await load(clientKey, callOptions);
+      // Concurrent misses share one read: each caller gets its own copy of its result.
       return tenant === null ? null : { ...tenant };
     },
-    async refresh(clientKey, callOptions) {
+    refresh(clientKey, callOptions) {
       // Never joins a read already in flight: it may have started before the secret rotated.
       invalidate(clientKey);
-      const tenant = await (callOptions?.signal ? read(clientKey, callOptions) : sharedRead(clientKey));
-      return tenant === null ? null : { ...tenant };
+      // The record read is the caller's own: the cache and the other readers hold copies.
+      return callOptions?.signal ? read(clientKey, callOptions) : sharedRead(clientKey);
     },
     invalidate,
     save(tenant: ConnectTenant, callOptions?: PortCallOptions) {

@@ -7,7 +7,7 @@ import {
   isConnectAuthError,
 } from '@connect-auth/core';
 import { describe, expect, it } from 'vitest';
-import { signTenantToken } from '../../testing/src/index.js';
+import { describeTenantStoreContract, signTenantToken } from '../../testing/src/index.js';
 import { createCachingTenantStore } from '../src/tenant-cache.js';
 
 const tenant = (overrides: Partial<ConnectTenant> = {}): ConnectTenant => ({
@@ -96,12 +96,15 @@ describe('createCachingTenantStore', () => {
   it('copies records in and out, so callers cannot change what is cached', async () => {
     const spy = spyStore();
     const cache = createCachingTenantStore(spy.store);
-    const first = (await cache.get('tenant-1')) as ConnectTenant;
-    const cached = (await cache.get('tenant-1')) as ConnectTenant;
-    first.sharedSecret = 'mutated';
-    cached.sharedSecret = 'mutated';
+    const missed = (await cache.get('tenant-1')) as ConnectTenant;
+    const hit = (await cache.get('tenant-1')) as ConnectTenant;
+    missed.sharedSecret = 'mutated';
+    hit.sharedSecret = 'mutated';
     expect((await cache.get('tenant-1'))?.sharedSecret).toBe('secret-1');
-    expect(spy.gets).toHaveLength(1);
+    const refreshed = (await cache.refresh('tenant-1')) as ConnectTenant;
+    refreshed.sharedSecret = 'mutated';
+    expect((await cache.get('tenant-1'))?.sharedSecret).toBe('secret-1');
+    expect(spy.gets).toHaveLength(2);
   });
 
   it('keeps its own copy of what the store returned', async () => {
@@ -347,3 +350,9 @@ describe('createCachingTenantStore', () => {
     expect(spy.gets).toHaveLength(1);
   });
 });
+
+// A cache in front of a store is a store: it must keep every rule of the port, with a clock
+// that never expires entries, so every answer after the first comes from the cache. One
+// backing store plays the database that every new cache instance opens.
+const database = createMemoryTenantStore();
+await describeTenantStoreContract('createCachingTenantStore over the memory store', () => createCachingTenantStore(database, { now: () => 0 }));

@@ -4,12 +4,12 @@ import {
   type LifecycleEvent,
   type LifecycleResult,
   type RoutePolicy,
-  isConnectAuthError,
-  toErrorResponse,
+  readBodyWithinLimit,
   wwwAuthenticateFor,
 } from '@connect-auth/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { heldRawBody, readRawBody } from './raw-body.js';
+import { answerError } from './answer-error.js';
+import { heldRawBody } from './raw-body.js';
 import { toConnectRequest } from './to-connect-request.js';
 import './types.js';
 
@@ -58,19 +58,12 @@ export function connectAuth(options: ConnectAuthOptions): ConnectAuth {
   const maxBodyBytes = options.maxBodyBytes ?? verifier.config.maxBodyBytes;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new ConfigurationError(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}.`);
   const realm = verifier.config.appKey;
-
-  function fail(error: unknown, res: Response, next: NextFunction): void {
-    if (!isConnectAuthError(error)) return next(error);
-    const { status, body } = toErrorResponse(error);
-    const challenge = wwwAuthenticateFor(error, realm);
-    if (challenge) res.set('WWW-Authenticate', challenge);
-    res.status(status).json(body);
-  }
+  const fail = (error: unknown, res: Response, next: NextFunction) => answerError(error, res, next, (e) => wwwAuthenticateFor(e, realm));
 
   async function lifecycleBody(req: Request): Promise<string | Uint8Array | undefined> {
     const held = heldRawBody(req);
     if (held !== undefined) return held;
-    if (!req.readableEnded) return readRawBody(req, maxBodyBytes);
+    if (!req.readableEnded) return readBodyWithinLimit(req, maxBodyBytes);
     return req.body !== null && typeof req.body === 'object' && req.is('application/json') ? JSON.stringify(req.body) : undefined;
   }
 

@@ -1,4 +1,4 @@
-import type { ConnectContext } from '@connect-auth/core';
+import type { ConnectContext, ForgeContext } from '@connect-auth/core';
 
 declare global {
   // Express's own extension point for request properties (express-serve-static-core merges it).
@@ -7,6 +7,8 @@ declare global {
     interface Request {
       /** The verified Connect context, set by a `connectAuth(...).guard()` on this route. */
       connectAuth?: ConnectContext;
+      /** The verified Forge Invocation Token context, set by `forgeAuth()` on this route. */
+      forgeAuth?: ForgeContext;
     }
   }
 }

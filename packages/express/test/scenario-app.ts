@@ -1,11 +1,11 @@
-import type { ConnectVerifier } from '@connect-auth/core';
+import type { ConnectVerifier, ForgeVerifier } from '@connect-auth/core';
 import { SCENARIO_ROUTES, type ScenarioClient, toProductResponse } from '@connect-auth/testing';
 import type express from 'express';
 import request from 'supertest';
-import { connectAuth } from '@connect-auth/express';
+import { connectAuth, forgeAuth } from '@connect-auth/express';
 
 /** The scenario routes on an Express app of the given major version, reached through supertest. */
-export function scenarioClient(createApp: typeof express, verifier: ConnectVerifier): ScenarioClient {
+export function scenarioClient(createApp: typeof express, verifier: ConnectVerifier, forgeVerifier: ForgeVerifier): ScenarioClient {
   const app = createApp();
   const auth = connectAuth({ verifier });
   for (const [event, path] of Object.entries(SCENARIO_ROUTES.lifecycle)) app.post(path, auth.lifecycle(event as keyof typeof SCENARIO_ROUTES.lifecycle));
@@ -17,6 +17,10 @@ export function scenarioClient(createApp: typeof express, verifier: ConnectVerif
       else res.json({ clientKey: ctx.clientKey, accountId: ctx.accountId, baseUrl: ctx.tenant.baseUrl });
     });
   }
+  app.post(SCENARIO_ROUTES.forge.path, forgeAuth({ verifier: forgeVerifier }), (req, res) => {
+    const { appId, installationId, accountId } = req.forgeAuth!;
+    res.json({ appId, installationId, accountId });
+  });
   return {
     async send(product) {
       let call = product.method === 'GET' ? request(app).get(product.url) : request(app).post(product.url);

@@ -1,5 +1,5 @@
-import type { ConnectContext, LifecycleResult } from '@connect-auth/express';
-import { connectAuth, isConnectAuthError, type ErrorCode } from '@connect-auth/express';
+import type { ConnectContext, ForgeContext, ForgeVerifier, LifecycleResult } from '@connect-auth/express';
+import { connectAuth, forgeAuth, isConnectAuthError, type ErrorCode } from '@connect-auth/express';
 import express, { type RequestHandler } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
 
@@ -13,6 +13,21 @@ describe('@connect-auth/express types', () => {
       expectTypeOf(req.connectAuth!.tenant.baseUrl).toBeString();
       expectTypeOf(req.connectAuth!.accountId).toEqualTypeOf<string | null>();
     });
+  });
+
+  it('types req.forgeAuth in handlers after forgeAuth, beside req.connectAuth', () => {
+    const app = express();
+    const guard = forgeAuth({ verifier: {} as ForgeVerifier });
+    expectTypeOf(guard).toEqualTypeOf<RequestHandler>();
+    app.post('/forge/invocation', guard, (req) => {
+      expectTypeOf(req.forgeAuth).toEqualTypeOf<ForgeContext | undefined>();
+      expectTypeOf(req.forgeAuth!.installationId).toBeString();
+      expectTypeOf(req.forgeAuth!.accountId).toEqualTypeOf<string | null>();
+      expectTypeOf(req.forgeAuth!.tokens.system).toEqualTypeOf<string | null>();
+      expectTypeOf(req.connectAuth).toEqualTypeOf<ConnectContext | undefined>();
+    });
+    // @ts-expect-error a Connect verifier is not a Forge verifier
+    forgeAuth({ verifier: {} as Parameters<typeof connectAuth>[0]['verifier'] });
   });
 
   it('offers guards and lifecycle handlers as request handlers with checked names', () => {

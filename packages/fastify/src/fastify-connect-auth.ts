@@ -7,12 +7,12 @@ import {
   type LifecycleResult,
   type RoutePolicy,
   isConnectAuthError,
-  toErrorResponse,
+  readBodyWithinLimit,
   wwwAuthenticateFor,
 } from '@connect-auth/core';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { readRawBody } from './read-raw-body.js';
+import { replyWithError } from './reply-with-error.js';
 import { toConnectRequest } from './to-connect-request.js';
 
 /** Options of {@link fastifyConnectAuth}. */
@@ -66,12 +66,7 @@ const plugin: FastifyPluginAsync<FastifyConnectAuthOptions> = async (fastify, op
   }
   const realm = verifier.config.appKey;
 
-  function sendError(reply: FastifyReply, error: AnyConnectAuthError): FastifyReply {
-    const { status, body } = toErrorResponse(error);
-    const challenge = wwwAuthenticateFor(error, realm);
-    if (challenge) reply.header('WWW-Authenticate', challenge);
-    return reply.code(status).send(body);
-  }
+  const sendError = (reply: FastifyReply, error: AnyConnectAuthError) => replyWithError(reply, error, wwwAuthenticateFor(error, realm));
 
   fastify.decorateRequest('connectAuth', null);
   const guards = new Map(
@@ -100,7 +95,7 @@ const plugin: FastifyPluginAsync<FastifyConnectAuthOptions> = async (fastify, op
   // so the app's own parsers (and everything it registers elsewhere) stay untouched.
   await fastify.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', async (_request: FastifyRequest, payload: AsyncIterable<Uint8Array>) => readRawBody(payload, maxBodyBytes));
+    scope.addContentTypeParser('*', async (_request: FastifyRequest, payload: AsyncIterable<Uint8Array>) => readBodyWithinLimit(payload, maxBodyBytes));
     scope.setErrorHandler((error, _request, reply) => {
       if (isConnectAuthError(error)) return sendError(reply, error);
       throw error;

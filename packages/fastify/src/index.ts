@@ -1,13 +1,16 @@
 /**
  * @connect-auth/fastify — Atlassian Connect authentication for Fastify 4 and 5: a plugin with
- * route guards and lifecycle routes over the @connect-auth/core verifier.
+ * route guards and lifecycle routes over the @connect-auth/core verifier, and a plugin guarding
+ * Forge Remote routes.
  */
 import { fastifyConnectAuth } from './fastify-connect-auth.js';
 
 export { fastifyConnectAuth, type ConnectAuthDecorator, type FastifyConnectAuthOptions } from './fastify-connect-auth.js';
+export { fastifyForgeAuth, type FastifyForgeAuthOptions, type ForgeAuthDecorator } from './fastify-forge-auth.js';
 export { toConnectRequest } from './to-connect-request.js';
 export {
   createConnectVerifier,
+  createForgeVerifier,
   isConnectAuthError,
   type ConnectContext,
   type ConnectTenant,
@@ -15,6 +18,9 @@ export {
   type ConnectVerifierOptions,
   type ErrorCode,
   type ErrorResponseBody,
+  type ForgeContext,
+  type ForgeVerifier,
+  type ForgeVerifierOptions,
   type KeyProvider,
   type LifecycleEvent,
   type LifecycleMode,

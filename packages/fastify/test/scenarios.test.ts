@@ -9,7 +9,7 @@ describe.each([
   ['Fastify 4', fastify4],
 ])('%s answers the shared scenarios like the core', (_name, createApp) => {
   it.each(adapterScenarios)('$name', async (scenario) => {
-    const outcomes = await runAdapterScenario(scenario, (verifier) => scenarioClient(createApp, verifier));
+    const outcomes = await runAdapterScenario(scenario, (verifier, forgeVerifier) => scenarioClient(createApp, verifier, forgeVerifier));
     expect(outcomes.length).toBe(scenario.steps.length);
     for (const outcome of outcomes) {
       expect(outcome.actual, outcome.label).toEqual(outcome.reference);

@@ -1,4 +1,4 @@
-import { fastifyConnectAuth, type ConnectContext, type LifecycleResult } from '@connect-auth/fastify';
+import { fastifyConnectAuth, fastifyForgeAuth, type ConnectContext, type ForgeContext, type ForgeVerifier, type LifecycleResult } from '@connect-auth/fastify';
 import fastify, { type preHandlerAsyncHookHandler } from 'fastify';
 import { describe, expectTypeOf, it } from 'vitest';
 
@@ -21,5 +21,20 @@ describe('@connect-auth/fastify types', () => {
     app.connectAuth.guard('page');
     // @ts-expect-error not a lifecycle event
     await app.register(fastifyConnectAuth, { verifier: {} as never, lifecyclePaths: { deleted: '/x' } });
+  });
+
+  it('types request.forgeAuth and the Forge guard, beside request.connectAuth', async () => {
+    const app = fastify();
+    await app.register(fastifyForgeAuth, { verifier: {} as ForgeVerifier });
+    expectTypeOf(app.forgeAuth.guard()).toEqualTypeOf<preHandlerAsyncHookHandler>();
+    app.post('/forge/invocation', { onRequest: app.forgeAuth.guard() }, async (request) => {
+      expectTypeOf(request.forgeAuth).toEqualTypeOf<ForgeContext | null>();
+      expectTypeOf(request.forgeAuth!.accountId).toEqualTypeOf<string | null>();
+      expectTypeOf(request.forgeAuth!.tokens.user).toEqualTypeOf<string | null>();
+      expectTypeOf(request.connectAuth).toEqualTypeOf<ConnectContext | null>();
+      return request.forgeAuth?.installationId;
+    });
+    // @ts-expect-error the Forge plugin needs a verifier
+    await app.register(fastifyForgeAuth, {});
   });
 });

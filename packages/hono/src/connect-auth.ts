@@ -5,16 +5,14 @@ import {
   type LifecycleEvent,
   type LifecycleResult,
   type RoutePolicy,
-  isConnectAuthError,
-  toErrorResponse,
+  readBodyWithinLimit,
   wwwAuthenticateFor,
 } from '@connect-auth/core';
 import type { Context, Handler, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { readRawBody } from './read-raw-body.js';
+import { streamChunks } from './stream-chunks.js';
 import { toConnectRequest } from './to-connect-request.js';
+import { toHttpException } from './to-http-exception.js';
 
 /** The context variables a guard sets: `c.var.connectAuth` / `c.get('connectAuth')`. */
 export type ConnectAuthVariables = { connectAuth: ConnectContext };
@@ -64,13 +62,7 @@ export function connectAuth(options: ConnectAuthOptions): ConnectAuth {
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0) throw new ConfigurationError(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}.`);
   const realm = verifier.config.appKey;
 
-  function toHttpException(error: unknown): unknown {
-    if (!isConnectAuthError(error)) return error;
-    const { status, body } = toErrorResponse(error);
-    const challenge = wwwAuthenticateFor(error, realm);
-    const res = Response.json(body, { status, headers: challenge ? { 'WWW-Authenticate': challenge } : {} });
-    return new HTTPException(status as ContentfulStatusCode, { res, cause: error });
-  }
+  const failure = (error: unknown) => toHttpException(error, (e) => wwwAuthenticateFor(e, realm));
 
   const guards = new Map(
     POLICIES.map((policy): [RoutePolicy, MiddlewareHandler<ConnectAuthEnv>] => [
@@ -82,7 +74,7 @@ export function connectAuth(options: ConnectAuthOptions): ConnectAuth {
         try {
           c.set('connectAuth', await verifier.verifyRequest(toConnectRequest(c.req.raw, form ? new Uint8Array(await c.req.arrayBuffer()) : undefined), policy));
         } catch (error) {
-          throw toHttpException(error);
+          throw failure(error);
         }
         await next();
       }),
@@ -93,7 +85,7 @@ export function connectAuth(options: ConnectAuthOptions): ConnectAuth {
     // A body an earlier middleware already read comes from Hono's cache; otherwise the stream is
     // read here with the limit (onLifecycle gets the verified payload as `result.payload`).
     if (c.req.raw.bodyUsed) return new Uint8Array(await c.req.arrayBuffer());
-    return c.req.raw.body ? readRawBody(c.req.raw.body, maxBodyBytes) : undefined;
+    return c.req.raw.body ? readBodyWithinLimit(streamChunks(c.req.raw.body), maxBodyBytes) : undefined;
   }
 
   const handlers = new Map(
@@ -104,7 +96,7 @@ export function connectAuth(options: ConnectAuthOptions): ConnectAuth {
         try {
           result = await verifier.handleLifecycle(toConnectRequest(c.req.raw, await lifecycleBody(c)), event);
         } catch (error) {
-          throw toHttpException(error);
+          throw failure(error);
         }
         return (await onLifecycle?.(result, c)) ?? c.body(null, 204);
       },

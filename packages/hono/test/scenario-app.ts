@@ -1,10 +1,10 @@
-import type { ConnectVerifier } from '@connect-auth/core';
-import { connectAuth } from '@connect-auth/hono';
+import type { ConnectVerifier, ForgeVerifier } from '@connect-auth/core';
+import { connectAuth, forgeAuth } from '@connect-auth/hono';
 import { SCENARIO_APP, SCENARIO_ROUTES, type ScenarioClient, toProductResponse } from '@connect-auth/testing';
 import { Hono } from 'hono';
 
 /** The scenario routes on a Hono app, reached through `app.request`. */
-export function scenarioClient(verifier: ConnectVerifier): ScenarioClient {
+export function scenarioClient(verifier: ConnectVerifier, forgeVerifier: ForgeVerifier): ScenarioClient {
   const app = new Hono();
   const auth = connectAuth({ verifier });
   for (const [event, path] of Object.entries(SCENARIO_ROUTES.lifecycle)) app.post(path, auth.lifecycle(event as keyof typeof SCENARIO_ROUTES.lifecycle));
@@ -15,6 +15,10 @@ export function scenarioClient(verifier: ConnectVerifier): ScenarioClient {
       return c.json({ clientKey: ctx.clientKey, accountId: ctx.accountId, baseUrl: ctx.tenant.baseUrl });
     });
   }
+  app.post(SCENARIO_ROUTES.forge.path, forgeAuth({ verifier: forgeVerifier }), (c) => {
+    const { appId, installationId, accountId } = c.var.forgeAuth;
+    return c.json({ appId, installationId, accountId });
+  });
   return {
     async send(product) {
       const res = await app.request(`${SCENARIO_APP.baseUrl}${product.url}`, { method: product.method, headers: product.headers, body: product.body });

@@ -2,28 +2,44 @@ import {
   type ConnectRequest,
   type ConnectVerifier,
   type ErrorCode,
+  type ForgeVerifier,
   type KeyProvider,
   type LifecycleEvent,
   type LifecycleMode,
   type RoutePolicy,
   type TenantStore,
   createConnectVerifier,
+  createForgeVerifier,
   createMemoryTenantStore,
+  forgeWwwAuthenticateFor,
   isConnectAuthError,
   toErrorResponse,
   wwwAuthenticateFor,
 } from '@connect-auth/core';
-import { type ProductRequest, type ProductRequests, type ProductResponse, type ProductTenant, createProductRequests } from './fake-product.js';
+import {
+  type ForgeInvocationRequestOptions,
+  type ProductRequest,
+  type ProductRequests,
+  type ProductResponse,
+  type ProductTenant,
+  createProductRequests,
+} from './fake-product.js';
+import { type ForgeKeyPair, createJwksFetch, generateForgeKeyPair } from './forge.js';
 import { generateInstallKeyPair, type InstallKeyPair } from './keys.js';
 import { createStaticKeyProvider } from './key-source.js';
 
-/** The app key and base URL of the app every adapter mounts for the scenarios. */
-export const SCENARIO_APP = { appKey: 'connect-auth-scenarios', baseUrl: 'https://app.example.test' } as const;
+/** The app key, base URL and Forge app id of the app every adapter mounts for the scenarios. */
+export const SCENARIO_APP = {
+  appKey: 'connect-auth-scenarios',
+  baseUrl: 'https://app.example.test',
+  forgeAppId: 'ari:cloud:ecosystem::app/5ce7a210-6a4c-4e5b-9a43-0d7c3b1f2e88',
+} as const;
 
 /**
  * The routes every adapter mounts for the scenarios, as in docs/example-app-contract.md plus a
  * context-only route. Lifecycle routes answer 204; `json` guards answer 200
  * `{ clientKey, accountId, baseUrl }` (baseUrl of the stored tenant); `empty` guards answer 204.
+ * The `forge` route is guarded by the Forge verifier and answers 200 `{ appId, installationId, accountId }`.
  */
 export const SCENARIO_ROUTES = {
   lifecycle: { installed: '/installed', uninstalled: '/uninstalled', enabled: '/enabled', disabled: '/disabled' },
@@ -33,21 +49,36 @@ export const SCENARIO_ROUTES = {
     { method: 'GET', path: '/api/context-only', policy: 'context', answer: 'json' },
     { method: 'POST', path: '/webhooks/issue-updated', policy: 'request', answer: 'empty' },
   ],
+  forge: { method: 'POST', path: '/forge/invocation' },
 } as const satisfies {
   lifecycle: Record<LifecycleEvent, string>;
   guards: ReadonlyArray<{ method: 'GET' | 'POST'; path: string; policy: RoutePolicy; answer: 'json' | 'empty' }>;
+  forge: { method: 'POST'; path: string };
 };
 
 /** A fault injected for one step. */
-export type ScenarioFault = 'key-source-down' | 'store-down';
+export type ScenarioFault = 'key-source-down' | 'store-down' | 'jwks-down';
+
+/**
+ * The Forge keys of a scenario: `served` is in the JWKS from the start (and signs
+ * `product.forgeInvocation()` by default), `rotated` joins it at a step with `rotateForgeKey`,
+ * `unknown` never does.
+ */
+export interface ScenarioForgeKeys {
+  readonly served: ForgeKeyPair;
+  readonly rotated: ForgeKeyPair;
+  readonly unknown: ForgeKeyPair;
+}
 
 /** One request of a scenario and the outcome the table expects. */
 export interface ScenarioStep {
   readonly label: string;
   /** Builds the request; `forger` is a key pair the key source does not serve. */
-  readonly request: (product: ProductRequests, forger: InstallKeyPair) => Promise<ProductRequest>;
+  readonly request: (product: ProductRequests, forger: InstallKeyPair, forge: ScenarioForgeKeys) => Promise<ProductRequest>;
   readonly expect: { readonly status: number; readonly code?: ErrorCode };
   readonly fault?: ScenarioFault;
+  /** From this step on, the Forge JWKS also lists the `rotated` key (a key rotation). */
+  readonly rotateForgeKey?: boolean;
 }
 
 /** A sequence of requests against one fresh app (fresh store), in one lifecycle mode. */
@@ -70,6 +101,14 @@ const page = (t: ProductTenant, status: number, code?: ErrorCode): ScenarioStep 
 });
 const fail = (label: string, request: ScenarioStep['request'], status: number, code: ErrorCode, fault?: ScenarioFault): ScenarioStep => ({ label, request, expect: { status, code }, fault });
 const oneMiBPlus = 'x'.repeat(1024 * 1024);
+const forgePath = SCENARIO_ROUTES.forge.path;
+const invoke = (label: string, options: (keys: ScenarioForgeKeys) => ForgeInvocationRequestOptions, status: number, code?: ErrorCode, extra: Partial<ScenarioStep> = {}): ScenarioStep => ({
+  label,
+  request: (p, _forger, keys) => p.forgeInvocation(options(keys)),
+  expect: { status, code },
+  ...extra,
+});
+const asBearer = (request: ProductRequest): ProductRequest => ({ ...request, headers: { ...request.headers, authorization: request.headers.authorization!.replace(/^JWT /, 'Bearer ') } });
 const retarget = (request: ProductRequest, from: string, to: string): ProductRequest => ({ ...request, url: request.url.replace(from, to) });
 
 /**
@@ -182,6 +221,48 @@ export const adapterScenarios: readonly AdapterScenario[] = [
       page(tenant, 200),
     ],
   },
+  {
+    name: 'Forge Remote invocations beside Connect routes',
+    lifecycleMode: 'enforce',
+    steps: [
+      install(),
+      invoke('FIT with a user', () => ({ principal: 'user-1', oauth: { system: 'system-token', user: 'user-token' } }), 200),
+      invoke('FIT without a user (event or trigger)', () => ({}), 200),
+      page(tenant, 200),
+      fail('Connect HS256 token on the Forge route', (p) => p.webhook(tenant, forgePath, {}), 401, 'TOKEN_MISSING'),
+      fail('Connect HS256 token as Bearer on the Forge route', async (p) => asBearer(await p.webhook(tenant, forgePath, {})), 401, 'ALG_NOT_ALLOWED'),
+      fail('FIT on a Connect route', async (p) => ({ method: 'GET', url: '/api/context', headers: { authorization: (await p.forgeInvocation()).headers.authorization! } }), 401, 'TOKEN_MISSING'),
+      fail('FIT on a Connect webhook route', async (p) => ({ ...(await p.forgeInvocation()), url: '/webhooks/issue-updated' }), 401, 'TOKEN_MISSING'),
+      page(tenant, 200),
+    ],
+  },
+  {
+    name: 'rejected Forge Invocation Tokens answer 401 with a Bearer challenge',
+    lifecycleMode: 'enforce',
+    steps: [
+      fail('no token', async () => ({ method: 'POST', url: forgePath, headers: { 'content-type': 'application/json' }, body: '{}' }), 401, 'TOKEN_MISSING'),
+      invoke('FIT for another Forge app (aud)', () => ({ appId: 'ari:cloud:ecosystem::app/00000000-0000-4000-8000-000000000000' }), 401, 'AUDIENCE_MISMATCH'),
+      invoke('FIT from another issuer', () => ({ claims: { iss: 'forge/another-issuer' } }), 401, 'ISSUER_MISMATCH'),
+      invoke('expired FIT', () => ({ expiresInSec: -3600 }), 401, 'TOKEN_EXPIRED'),
+      invoke('FIT naming a kid the JWKS lacks, even after a refetch', (keys) => ({ keyPair: keys.unknown }), 401, 'KEY_NOT_FOUND'),
+      invoke('FIT signed by another key claiming the served kid', (keys) => ({ keyPair: { ...keys.unknown, kid: keys.served.kid } }), 401, 'SIGNATURE_INVALID'),
+      invoke('FIT signed with HS256', () => ({ header: { alg: 'HS256' } }), 401, 'ALG_NOT_ALLOWED'),
+      invoke('valid FIT', () => ({ principal: 'user-1' }), 200),
+    ],
+  },
+  {
+    name: 'Forge key rotation and JWKS outages',
+    lifecycleMode: 'enforce',
+    steps: [
+      invoke('JWKS down before any key is held', () => ({}), 503, 'JWKS_FETCH_FAILED', { fault: 'jwks-down' }),
+      invoke('FIT once the JWKS is back', () => ({}), 200),
+      invoke('FIT signed by the next key before it is published', (keys) => ({ keyPair: keys.rotated }), 401, 'KEY_NOT_FOUND'),
+      invoke('FIT signed by the next key once the JWKS lists it', (keys) => ({ keyPair: keys.rotated }), 200, undefined, { rotateForgeKey: true }),
+      invoke('FIT signed by the previous key, still listed', () => ({}), 200),
+      invoke('unknown kid while the JWKS is down', (keys) => ({ keyPair: keys.unknown }), 503, 'JWKS_FETCH_FAILED', { fault: 'jwks-down' }),
+      invoke('held key while the JWKS is down', (keys) => ({ keyPair: keys.rotated }), 200, undefined, { fault: 'jwks-down' }),
+    ],
+  },
 ];
 
 /** The app under test: the adapter's app built on the given verifier, reached in process. */
@@ -190,8 +271,8 @@ export interface ScenarioClient {
   close?(): Promise<void>;
 }
 
-/** Builds the adapter's app (mounting {@link SCENARIO_ROUTES}) on a verifier made by the runner. */
-export type ScenarioAppFactory = (verifier: ConnectVerifier) => ScenarioClient | Promise<ScenarioClient>;
+/** Builds the adapter's app (mounting {@link SCENARIO_ROUTES}) on the Connect and Forge verifiers made by the runner. */
+export type ScenarioAppFactory = (verifier: ConnectVerifier, forgeVerifier: ForgeVerifier) => ScenarioClient | Promise<ScenarioClient>;
 
 /** One step's outcome: the adapter's answer, the core's own answer, and the table's expectation. */
 export interface ScenarioOutcome {
@@ -209,15 +290,18 @@ export function summariseResponse(response: ProductResponse): { status: number; 
 }
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
-// RSA key generation is slow; one pair per test file is enough (the keys are never mutated).
+// RSA key generation is slow; one set per test file is enough (the keys are never mutated).
 let keys: Promise<[InstallKeyPair, InstallKeyPair]> | undefined;
+let forgeKeys: Promise<ScenarioForgeKeys> | undefined;
 
 interface Environment {
   verifier: ConnectVerifier;
+  forgeVerifier: ForgeVerifier;
   faults: Set<ScenarioFault>;
+  rotateForgeKey(): void;
 }
 
-function createEnvironment(keyPair: InstallKeyPair, mode: LifecycleMode): Environment {
+function createEnvironment(keyPair: InstallKeyPair, forge: ScenarioForgeKeys, mode: LifecycleMode): Environment {
   const faults = new Set<ScenarioFault>();
   const memory = createMemoryTenantStore();
   const down = () => {
@@ -236,14 +320,35 @@ function createEnvironment(keyPair: InstallKeyPair, mode: LifecycleMode): Enviro
     },
   };
   const verifier = createConnectVerifier({ appKey: SCENARIO_APP.appKey, baseUrl: SCENARIO_APP.baseUrl, tenantStore, keyProvider, lifecycleMode: mode, now: () => NOW });
-  return { verifier, faults };
+  const jwks = { keys: [forge.served.publicJwk] };
+  const jwksFetch = createJwksFetch(jwks);
+  const forgeVerifier = createForgeVerifier({
+    appId: SCENARIO_APP.forgeAppId,
+    jwksUrl: 'https://forge.jwks.example.test/.well-known/jwks.json',
+    fetch: (input, init) => (faults.has('jwks-down') ? Promise.resolve(new Response('injected fault: JWKS down', { status: 503 })) : jwksFetch(input, init)),
+    // The clock stands still, so no wait could ever end: every unknown kid refetches and a failed
+    // fetch is not remembered. The core's own tests cover the cooldown and the back-off.
+    jwksCache: { cooldownMs: 0, failureBackoffMs: 0 },
+    now: () => NOW,
+  });
+  return { verifier, forgeVerifier, faults, rotateForgeKey: () => void jwks.keys.push(forge.rotated.publicJwk) };
 }
 
 /** The core answering the scenario routes directly: what every adapter must send. */
-async function referenceSend(verifier: ConnectVerifier, request: ProductRequest): Promise<ProductResponse> {
+async function referenceSend({ verifier, forgeVerifier }: Environment, request: ProductRequest): Promise<ProductResponse> {
   const path = request.url.split('?')[0];
   const form = /^application\/x-www-form-urlencoded/i.test(request.headers['content-type'] ?? '');
   const core: ConnectRequest = { method: request.method, url: request.url, headers: request.headers, body: request.body };
+  if (path === SCENARIO_ROUTES.forge.path && request.method === SCENARIO_ROUTES.forge.method) {
+    try {
+      const { appId, installationId, accountId } = await forgeVerifier.verify({ ...core, body: undefined });
+      return { status: 200, body: { appId, installationId, accountId }, wwwAuthenticate: null };
+    } catch (error) {
+      if (!isConnectAuthError(error)) throw error;
+      const { status, body } = toErrorResponse(error);
+      return { status, body, wwwAuthenticate: forgeWwwAuthenticateFor(error) ?? null };
+    }
+  }
   try {
     const event = (Object.entries(SCENARIO_ROUTES.lifecycle) as Array<[LifecycleEvent, string]>).find(([, p]) => p === path)?.[0];
     if (event !== undefined && request.method === 'POST') {
@@ -277,21 +382,29 @@ async function referenceSend(verifier: ConnectVerifier, request: ProductRequest)
  */
 export async function runAdapterScenario(scenario: AdapterScenario, createApp: ScenarioAppFactory): Promise<ScenarioOutcome[]> {
   keys ??= Promise.all([generateInstallKeyPair({ kid: 'scenario-key' }), generateInstallKeyPair({ kid: 'forger-key' })]);
-  const [keyPair, forger] = await keys;
-  const product = createProductRequests({ appKey: SCENARIO_APP.appKey, appBaseUrl: SCENARIO_APP.baseUrl, keyPair, now: () => NOW });
-  const adapterEnv = createEnvironment(keyPair, scenario.lifecycleMode);
-  const referenceEnv = createEnvironment(keyPair, scenario.lifecycleMode);
-  const client = await createApp(adapterEnv.verifier);
+  forgeKeys ??= Promise.all(['forge-served', 'forge-rotated', 'forge-unknown'].map((kid) => generateForgeKeyPair({ kid }))).then(([served, rotated, unknown]) => ({
+    served: served!,
+    rotated: rotated!,
+    unknown: unknown!,
+  }));
+  const [[keyPair, forger], forge] = await Promise.all([keys, forgeKeys]);
+  const product = createProductRequests({ appKey: SCENARIO_APP.appKey, appBaseUrl: SCENARIO_APP.baseUrl, keyPair, now: () => NOW, forge: { appId: SCENARIO_APP.forgeAppId, keyPair: forge.served } });
+  const adapterEnv = createEnvironment(keyPair, forge, scenario.lifecycleMode);
+  const referenceEnv = createEnvironment(keyPair, forge, scenario.lifecycleMode);
+  const client = await createApp(adapterEnv.verifier, adapterEnv.forgeVerifier);
   const outcomes: ScenarioOutcome[] = [];
   try {
     for (const step of scenario.steps) {
-      const request = await step.request(product, forger);
-      for (const env of [adapterEnv, referenceEnv]) if (step.fault) env.faults.add(step.fault);
+      const request = await step.request(product, forger, forge);
+      for (const env of [adapterEnv, referenceEnv]) {
+        if (step.fault) env.faults.add(step.fault);
+        if (step.rotateForgeKey) env.rotateForgeKey();
+      }
       try {
         outcomes.push({
           label: `${scenario.name} › ${step.label}`,
           actual: await client.send(request),
-          reference: await referenceSend(referenceEnv.verifier, request),
+          reference: await referenceSend(referenceEnv, request),
           expected: { status: step.expect.status, code: step.expect.code ?? null },
         });
       } finally {

@@ -1,4 +1,5 @@
 import type { LifecycleEvent } from '@connect-auth/core';
+import { type ForgeInvocationTokenOptions, type ForgeKeyPair, type JwksServer, forgeInvocationHeaders, generateForgeKeyPair, signForgeInvocationToken, startJwksServer } from './forge.js';
 import { generateInstallKeyPair, type InstallKeyPair } from './keys.js';
 import { startKeyServer, type KeyServer } from './key-server.js';
 import { lifecyclePayload } from './payloads.js';
@@ -40,6 +41,8 @@ export interface ProductRequestOptions {
   keyPair: InstallKeyPair;
   /** Clock of the minted tokens, in milliseconds. Default `Date.now`. */
   now?: () => number;
+  /** The Forge app the product invokes (Forge Remote) and the key its JWKS serves; needed by `forgeInvocation`. */
+  forge?: { appId: string; keyPair: ForgeKeyPair };
 }
 
 /** Options of a lifecycle request. */
@@ -58,6 +61,17 @@ export interface LifecycleRequestOptions {
   audience?: string;
 }
 
+/**
+ * Options of a Forge Remote invocation: the token options of `signForgeInvocationToken`, with the
+ * app id and key defaulting to the product's `forge` (pass others for tokens that must fail).
+ */
+export interface ForgeInvocationRequestOptions extends Partial<Omit<ForgeInvocationTokenOptions, 'now'>> {
+  /** Path under the app base URL. Default `/forge/invocation`. */
+  path?: string;
+  /** The OAuth tokens sent as `x-forge-oauth-system` / `x-forge-oauth-user`. */
+  oauth?: { system?: string; user?: string };
+}
+
 /** Builders of every request the product sends; pure, so tests can send them in process too. */
 export interface ProductRequests {
   lifecycle(event: LifecycleEvent, tenant: ProductTenant, options?: LifecycleRequestOptions): Promise<ProductRequest>;
@@ -67,6 +81,8 @@ export interface ProductRequests {
   contextCall(tenant: ProductTenant, pathAndQuery: string, options?: { accountId?: string }): Promise<ProductRequest>;
   /** A webhook: POST of a JSON body with a request-bound token in the Authorization header. */
   webhook(tenant: ProductTenant, path: string, body: unknown): Promise<ProductRequest>;
+  /** A Forge Remote invocation: POST of a JSON body with a Forge Invocation Token as `Bearer`. */
+  forgeInvocation(options?: ForgeInvocationRequestOptions): Promise<ProductRequest>;
 }
 
 function pathPrefix(appBaseUrl: string): string {
@@ -118,6 +134,14 @@ export function createProductRequests(options: ProductRequestOptions): ProductRe
       const token = await tenantToken(tenant, 'POST', url);
       return { method: 'POST', url, headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) };
     },
+    async forgeInvocation(opts = {}) {
+      const { path = '/forge/invocation', oauth, ...token } = opts;
+      const appId = token.appId ?? options.forge?.appId;
+      const keyPair = token.keyPair ?? options.forge?.keyPair;
+      if (appId === undefined || keyPair === undefined) throw new TypeError('forgeInvocation needs the `forge` option of createProductRequests, or an appId and keyPair.');
+      const fit = await signForgeInvocationToken({ ...token, appId, keyPair, now: now() });
+      return { method: 'POST', url: `${prefix}${path}`, headers: { ...forgeInvocationHeaders(fit, oauth), 'content-type': 'application/json' }, body: '{}' };
+    },
   };
 }
 
@@ -142,6 +166,8 @@ export interface FakeProductOptions {
   appKey: string;
   /** The app's `baseUrl` (signed-install `aud`). Default `appUrl`. */
   appBaseUrl?: string;
+  /** Also play Forge for this app id: a local JWKS and Forge Invocation Tokens signed by its key. */
+  forgeAppId?: string;
 }
 
 /** The Atlassian product, played over HTTP against a running app, with its own install-key source. */
@@ -158,15 +184,30 @@ export interface FakeProduct extends ProductRequests {
   sendPage(tenant: ProductTenant, pathAndQuery: string, options?: { accountId?: string }): Promise<ProductResponse>;
   sendContextCall(tenant: ProductTenant, pathAndQuery: string, options?: { accountId?: string }): Promise<ProductResponse>;
   sendWebhook(tenant: ProductTenant, path: string, body: unknown): Promise<ProductResponse>;
+  /**
+   * Forge, when `forgeAppId` was given: the app id, the key invocations are signed with, and the
+   * JWKS serving it (configure the app with `jwks.url`, e.g. `FORGE_JWKS_URL`; change
+   * `jwks.behaviour` to rotate keys or take the JWKS down). Null otherwise.
+   */
+  readonly forge: { readonly appId: string; readonly keyPair: ForgeKeyPair; readonly jwks: JwksServer } | null;
+  /** Builds and sends a Forge Remote invocation (`POST /forge/invocation` by default). */
+  sendForgeInvocation(options?: ForgeInvocationRequestOptions): Promise<ProductResponse>;
   /** Fetches the app's descriptor (`GET /atlassian-connect.json` under the base URL). */
   descriptor(): Promise<ProductResponse>;
-  /** Stops the key source. */
+  /** Stops the key source and the JWKS. */
   close(): Promise<void>;
+}
+
+/** Forge's side of a fake product: a key pair and a local JWKS serving it. */
+async function startFakeForge(appId: string): Promise<NonNullable<FakeProduct['forge']>> {
+  const keyPair = await generateForgeKeyPair();
+  return { appId, keyPair, jwks: await startJwksServer({ keys: [keyPair.publicJwk] }) };
 }
 
 /**
  * Starts a fake product: an install-key source on 127.0.0.1 serving a fresh key pair, and a
  * driver that sends signed lifecycle callbacks, page loads, webhooks and context calls to the app.
+ * With `forgeAppId` it also plays Forge: a local JWKS and Forge Remote invocations.
  *
  * @example
  * const product = await startFakeProduct({ appUrl: 'http://127.0.0.1:3000', appKey: 'my-app' });
@@ -174,9 +215,13 @@ export interface FakeProduct extends ProductRequests {
  * expect((await product.sendLifecycle('installed', tenant)).status).toBe(204);
  */
 export async function startFakeProduct(options: FakeProductOptions): Promise<FakeProduct> {
-  const [keyPair, attackerKeyPair] = await Promise.all([generateInstallKeyPair(), generateInstallKeyPair()]);
+  const [keyPair, attackerKeyPair, forge] = await Promise.all([
+    generateInstallKeyPair(),
+    generateInstallKeyPair(),
+    options.forgeAppId === undefined ? null : startFakeForge(options.forgeAppId),
+  ]);
   const keyServer = await startKeyServer({ keys: { [keyPair.kid]: keyPair.publicKeyPem } });
-  const requests = createProductRequests({ appKey: options.appKey, appBaseUrl: options.appBaseUrl ?? options.appUrl, keyPair });
+  const requests = createProductRequests({ appKey: options.appKey, appBaseUrl: options.appBaseUrl ?? options.appUrl, keyPair, forge: forge ?? undefined });
   const origin = new URL(options.appUrl).origin;
 
   async function send(request: ProductRequest): Promise<ProductResponse> {
@@ -194,7 +239,11 @@ export async function startFakeProduct(options: FakeProductOptions): Promise<Fak
     sendPage: async (tenant, url, opts) => send(await requests.page(tenant, url, opts)),
     sendContextCall: async (tenant, url, opts) => send(await requests.contextCall(tenant, url, opts)),
     sendWebhook: async (tenant, path, body) => send(await requests.webhook(tenant, path, body)),
+    forge,
+    sendForgeInvocation: async (opts) => send(await requests.forgeInvocation(opts)),
     descriptor: () => send({ method: 'GET', url: `${pathPrefix(options.appBaseUrl ?? options.appUrl)}/atlassian-connect.json`, headers: {} }),
-    close: () => keyServer.close(),
+    close: async () => {
+      await Promise.all([keyServer.close(), forge?.jwks.close()]);
+    },
   };
 }

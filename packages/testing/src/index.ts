@@ -45,6 +45,7 @@ export {
   toProductResponse,
   type FakeProduct,
   type FakeProductOptions,
+  type ForgeInvocationRequestOptions,
   type LifecycleRequestOptions,
   type ProductRequest,
   type ProductRequestOptions,
@@ -62,6 +63,7 @@ export {
   type ScenarioAppFactory,
   type ScenarioClient,
   type ScenarioFault,
+  type ScenarioForgeKeys,
   type ScenarioOutcome,
   type ScenarioStep,
 } from './adapter-scenarios.js';
