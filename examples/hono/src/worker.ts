@@ -4,9 +4,9 @@
  * Run it locally under workerd with `pnpm start:worker`; deploy it with wrangler (docs/edge.md).
  */
 import { env } from 'cloudflare:workers';
-import { type ConnectAuthEnv, type LifecycleMode, connectAuth, createConnectVerifier, createForgeVerifier, forgeAuth } from '@connect-auth/hono';
-import { type Context, Hono } from 'hono';
+import { type LifecycleMode, createConnectVerifier, createForgeVerifier } from '@connect-auth/hono';
 import descriptor from '../atlassian-connect.json' with { type: 'json' };
+import { createApp } from './app.js';
 import { createD1TenantStore } from './worker-d1-tenant-store.js';
 
 function list(value: string | undefined): string[] | undefined {
@@ -26,37 +26,9 @@ const verifier = createConnectVerifier({
   lifecycleMode: (env.CONNECT_SIGNED_INSTALL || 'enforce') as LifecycleMode,
   tenantStore: createD1TenantStore(env.TENANTS),
 });
-const auth = connectAuth({
-  verifier,
-  // Runs only after the core verified and stored the event: the place for per-tenant set-up.
-  onLifecycle: (result) => console.log(`${result.event}: ${result.clientKey} (${result.verifiedBy})`),
-});
 // Only baseUrl is filled in; the apiMigrations opt-ins are the author's, in the file.
 const servedDescriptor = { ...descriptor, baseUrl: env.CONNECT_BASE_URL };
+// Forge Remote only with FORGE_APP_ID; its JWKS cache, like the install-key cache, lives as long as the isolate.
+const forgeVerifier = env.FORGE_APP_ID ? createForgeVerifier({ appId: env.FORGE_APP_ID, jwksUrl: env.FORGE_JWKS_URL || undefined }) : undefined;
 
-/** The answer of the context routes: who called, from which product site. */
-const describeCaller = (c: Context<ConnectAuthEnv>) => {
-  const { clientKey, accountId, tenant } = c.var.connectAuth;
-  return c.json({ clientKey, accountId, baseUrl: tenant.baseUrl });
-};
-
-const app = new Hono();
-app.get('/atlassian-connect.json', (c) => c.json(servedDescriptor));
-app.post('/installed', auth.lifecycle('installed'));
-app.post('/uninstalled', auth.lifecycle('uninstalled'));
-app.post('/enabled', auth.lifecycle('enabled'));
-app.post('/disabled', auth.lifecycle('disabled'));
-app.get('/api/context', auth.guard('request'), describeCaller);
-app.get('/api/frontend', auth.guard('request-or-context'), describeCaller);
-app.post('/webhooks/issue-updated', auth.guard('request'), (c) => c.body(null, 204));
-// Forge Remote, beside the Connect routes: only with FORGE_APP_ID. Its JWKS cache, like the
-// install-key cache, lives as long as the isolate.
-if (env.FORGE_APP_ID) {
-  const forgeVerifier = createForgeVerifier({ appId: env.FORGE_APP_ID, jwksUrl: env.FORGE_JWKS_URL || undefined });
-  app.post('/forge/invocation', forgeAuth({ verifier: forgeVerifier }), (c) => {
-    const { appId, installationId, accountId } = c.var.forgeAuth;
-    return c.json({ appId, installationId, accountId });
-  });
-}
-
-export default app;
+export default createApp({ verifier, servedDescriptor, forgeVerifier });
