@@ -1,7 +1,7 @@
 import { createRedisTenantStore } from '@connect-auth/store-redis';
 import { describeTenantStoreOutage, testServerUrl } from '@connect-auth/testing';
 import { Redis } from 'ioredis';
-import { afterAll } from 'vitest';
+import { afterAll, it } from 'vitest';
 import { controlService, serviceControlAllowed } from './service-control.js';
 
 const url = testServerUrl('TEST_REDIS_URL');
@@ -19,4 +19,7 @@ if (url && serviceControlAllowed()) {
     () => createRedisTenantStore({ url, keyPrefix, connectTimeoutMs: 2000, commandTimeoutMs: 2000 }),
     { stopServer: () => controlService('redis', 'stop'), startServer: () => controlService('redis', 'start') },
   );
+} else {
+  // The outage test stops and restarts the server: only where .ci/start-services.sh allowed it.
+  it.skip('stops and restarts the server (needs the servers of .ci/start-services.sh)', () => {});
 }
