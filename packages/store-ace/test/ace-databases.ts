@@ -52,8 +52,18 @@ const aceStoreWithWorkingRedis = require('atlassian-connect-express-10/lib/store
 
 type SequelizeAdapter = AceAdapter & {
   connectionPromise: Promise<unknown>;
+  installationMappingPromise: Promise<unknown>;
+  forgeSettingsPromise: Promise<unknown>;
   sequelize: { close(): Promise<void>; query(sql: string, options?: unknown): Promise<[unknown[], unknown]> };
 };
+
+/**
+ * ACE syncs three tables at once; waiting for all of them keeps a late CREATE INDEX from
+ * running against a database the test already closed and deleted.
+ */
+function ready(ace: SequelizeAdapter): Promise<unknown> {
+  return Promise.all([ace.connectionPromise, ace.installationMappingPromise, ace.forgeSettingsPromise]);
+}
 
 /** SQLite: a new file per database, configured as ACE's README shows for a persistent file. */
 export const sqliteBackend = (): AceBackendUnderTest => ({
@@ -62,7 +72,7 @@ export const sqliteBackend = (): AceBackendUnderTest => ({
     const dir = mkdtempSync(join(tmpdir(), 'connect-auth-store-ace-'));
     const file = join(dir, 'store.db');
     const ace = aceStore(silentLogger, { adapter: 'sequelize', dialect: 'sqlite3', url: `sqlite://${file}`, logging: false }) as SequelizeAdapter;
-    await ace.connectionPromise;
+    await ready(ace);
     return {
       ace,
       url: `sqlite:${file}`,
@@ -95,7 +105,7 @@ export function postgresBackend(): AceBackendUnderTest {
           await admin.query(`CREATE SCHEMA "${schema}"`);
           const url = `${postgresUrl}${postgresUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
           const ace = aceStore(silentLogger, { adapter: 'sequelize', dialect: 'postgres', url, logging: false }) as SequelizeAdapter;
-          await ace.connectionPromise;
+          await ready(ace);
           // Sequelize's sync skips CREATE TABLE when *any* schema has the table; fail clearly rather
           // than test against another schema's rows.
           const { rows } = await admin.query(`SELECT to_regclass($1)::text AS found`, [`"${schema}"."AddonSettings"`]);
