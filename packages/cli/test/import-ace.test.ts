@@ -197,7 +197,7 @@ describe('connect-auth import-ace', () => {
       const frames = result.stderr.split('\r').slice(1);
       expect(frames.length).toBeGreaterThan(0);
       expect(frames.at(-1)).toMatch(/^\[#{30}\] 100% 3\/3, 1 failed\x1b\[K\n$/);
-      expect(frames[0]).toMatch(/^\[#{10}-{20}\]  33% 1\/3/);
+      expect(frames[0]).toMatch(/^\[#{10}-{20}\] {2}33% 1\/3/);
     });
 
     it('draws nothing for an empty ACE store, and says so', async () => {

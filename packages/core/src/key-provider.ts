@@ -1,5 +1,5 @@
 import { importRsaPublicKey } from '#crypto';
-import { ConfigurationError, ConnectAuthError, InvalidTokenError, UnavailableError, isConnectAuthError } from './errors.js';
+import { ConfigurationError, type ConnectAuthError, InvalidTokenError, UnavailableError, isConnectAuthError } from './errors.js';
 import { Lru } from './internal/lru.js';
 import type { PortCallOptions } from './tenant-store.js';
 
@@ -162,8 +162,13 @@ export interface CachingKeyProviderOptions {
   maxAgeMs?: number;
   /** How many keys are kept. Default 100. */
   maxEntries?: number;
-  /** How long a failure is remembered, so a bad `kid` cannot cause a burst of fetches. Default 30 s; at most 60 s. */
+  /** How long a key source's definitive "no such key" is remembered, so a bad `kid` cannot cause a burst of fetches. Default 30 s; at most 60 s. */
   negativeMaxAgeMs?: number;
+  /**
+   * How long a transient failure (`KEY_FETCH_FAILED`) is remembered: long enough to spare a
+   * failing source a burst of fetches, short enough that the product's retry finds it back. Default 5 s.
+   */
+  failureBackoffMs?: number;
   /** How many failures are remembered. Default 1000. */
   maxNegativeEntries?: number;
   /** Clock in milliseconds since the epoch. Default `Date.now`. */
@@ -183,6 +188,7 @@ interface Entry<T> {
 export function createCachingKeyProvider(inner: KeyProvider, options: CachingKeyProviderOptions = {}): KeyProvider {
   const maxAgeMs = options.maxAgeMs ?? 24 * 60 * 60 * 1000;
   const negativeMaxAgeMs = Math.min(options.negativeMaxAgeMs ?? 30_000, 60_000);
+  const failureBackoffMs = Math.min(options.failureBackoffMs ?? 5_000, negativeMaxAgeMs);
   const now = options.now ?? Date.now;
   const keys = new Lru<string, Entry<string>>(options.maxEntries ?? 100);
   const failures = new Lru<string, Entry<ConnectAuthError>>(options.maxNegativeEntries ?? 1000);
@@ -198,7 +204,10 @@ export function createCachingKeyProvider(inner: KeyProvider, options: CachingKey
         ? cause
         : new UnavailableError('KEY_FETCH_FAILED', `Fetching install key ${JSON.stringify(kid)} failed; retry later.`, { cause });
       // An aborted call says nothing about the key: do not remember it.
-      if (!callOptions?.signal?.aborted) failures.set(kid, { value: error, expiresAt: now() + negativeMaxAgeMs });
+      if (!callOptions?.signal?.aborted) {
+        const rememberMs = error.status >= 500 ? failureBackoffMs : negativeMaxAgeMs;
+        failures.set(kid, { value: error, expiresAt: now() + rememberMs });
+      }
       throw error;
     } finally {
       inFlight.delete(kid);

@@ -139,6 +139,24 @@ describe('caching key provider', () => {
     expect(counter.calls).toBe(2);
   });
 
+  it('remembers transient failures only briefly (failureBackoffMs, default 5 s), so a retry soon succeeds', async () => {
+    let t = 0;
+    let down = true;
+    const { provider, counter } = counting(async () => {
+      if (down) throw new Error('ECONNRESET');
+      return key.publicKeyPem;
+    });
+    const cached = createCachingKeyProvider(provider, { now: () => t });
+    await expectCode(cached.getPublicKeyPem('k'), 'KEY_FETCH_FAILED', 503);
+    t = 4_999;
+    await expectCode(cached.getPublicKeyPem('k'), 'KEY_FETCH_FAILED', 503);
+    expect(counter.calls).toBe(1);
+    down = false;
+    t = 5_000;
+    expect(await cached.getPublicKeyPem('k')).toBe(key.publicKeyPem);
+    expect(counter.calls).toBe(2);
+  });
+
   it('wraps unknown errors as KEY_FETCH_FAILED', async () => {
     const cached = createCachingKeyProvider({ getPublicKeyPem: () => Promise.reject(new Error('boom')) });
     await expectCode(cached.getPublicKeyPem('k'), 'KEY_FETCH_FAILED', 503);

@@ -6,7 +6,10 @@ import type { NextFunction, Response } from 'express';
  * `WWW-Authenticate` when there is one (401s); any other error goes to `next` untouched.
  */
 export function answerError(error: unknown, res: Response, next: NextFunction, challengeFor: (error: AnyConnectAuthError) => string | undefined): void {
-  if (!isConnectAuthError(error)) return next(error);
+  if (!isConnectAuthError(error)) {
+    next(error);
+    return;
+  }
   const { status, body } = toErrorResponse(error);
   const challenge = challengeFor(error);
   if (challenge) res.set('WWW-Authenticate', challenge);

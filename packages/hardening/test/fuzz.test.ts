@@ -8,7 +8,7 @@ import {
   fuzzStructuredTokens,
   fuzzTokenMutations,
 } from '../src/fuzzers.js';
-import { type FuzzStats } from '../src/fuzz-runner.js';
+import type { FuzzStats } from '../src/fuzz-runner.js';
 import { PROFILE, report, sized } from '../src/profile.js';
 
 // Inputs per fuzzer: CI-sized (26,000), and the full `pnpm fuzz` run (460,000; the issue asks ≥ 100,000).
