@@ -1,6 +1,7 @@
 // @ts-check
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { createCachingTenantStore } from '@connect-auth/core';
 import { createTenantStoreFromUrl } from '@connect-auth/store-url';
 
 const exampleDir = new URL('..', import.meta.url);
@@ -23,7 +24,11 @@ export async function loadConfig(env = process.env) {
   const port = Number(env.PORT || 3000);
   const baseUrl = env.CONNECT_BASE_URL || `http://localhost:${port}`;
   const descriptor = JSON.parse(await readFile(new URL('atlassian-connect.json', exampleDir), 'utf8'));
-  const tenantStore = await createTenantStoreFromUrl(env.DATABASE_URL, { sqliteFile: fileURLToPath(new URL('data/tenants.db', exampleDir)) });
+  const store = await createTenantStoreFromUrl(env.DATABASE_URL, { sqliteFile: fileURLToPath(new URL('data/tenants.db', exampleDir)) });
+  // A bounded, short-lived cache in front of the database: lifecycle events through this process
+  // update it at once, and a secret rotated by another process is re-read on the first failing
+  // signature; an uninstall handled by another process is seen within its 10 s.
+  const tenantStore = Object.assign(createCachingTenantStore(store), { close: () => store.close() });
   /** @type {import('@connect-auth/hono').ConnectVerifierOptions} */
   const verifierOptions = {
     appKey: descriptor.key,

@@ -53,6 +53,7 @@ export {
   type CdnKeyProviderOptions,
   type KeyProvider,
 } from './key-provider.js';
+export { createCachingTenantStore, type CachingTenantStore, type CachingTenantStoreOptions } from './tenant-cache.js';
 export {
   createMemoryTenantStore,
   type ConnectTenant,

@@ -84,7 +84,10 @@ export function createCachingTenantStore(store: TenantStore, options: CachingTen
 
   async function read(clientKey: string, callOptions: PortCallOptions | undefined): Promise<ConnectTenant | null> {
     let flight = inFlight.get(clientKey);
-    if (!flight) inFlight.set(clientKey, (flight = { reads: 0, version: 0 }));
+    if (!flight) {
+      flight = { reads: 0, version: 0 };
+      inFlight.set(clientKey, flight);
+    }
     flight.reads++;
     const version = flight.version;
     try {

@@ -52,6 +52,12 @@ export interface TenantStore {
   save(tenant: ConnectTenant, options?: PortCallOptions): Promise<void>;
   /** Sets the state of a stored tenant; returns false when no tenant is stored under that key. */
   setState(clientKey: string, state: TenantState, options?: PortCallOptions): Promise<boolean>;
+  /**
+   * Optional, for caches: reads one tenant from the source of truth, bypassing the cache. The
+   * verifier calls it once when a cached secret fails to verify a signature (a secret rotated by
+   * another process). `createCachingTenantStore` implements it.
+   */
+  refresh?(clientKey: string, options?: PortCallOptions): Promise<ConnectTenant | null>;
 }
 
 /**

@@ -183,6 +183,11 @@ function validate(options: ConnectVerifierOptions): void {
   }
 }
 
+/** A tenant that may authenticate requests: installed (any state but uninstalled) with a secret. */
+function isInstalled(tenant: ConnectTenant): boolean {
+  return tenant.state !== 'uninstalled' && !!tenant.sharedSecret;
+}
+
 function storeUnavailable(clientKey: string, cause: unknown): UnavailableError {
   return new UnavailableError('TENANT_STORE_UNAVAILABLE', `The tenant store failed while reading tenant ${JSON.stringify(clientKey)}; retry later.`, { cause });
 }
@@ -246,10 +251,24 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
     }
   }
 
-  async function verifyHmac(tenant: ConnectTenant, jws: ParsedJws): Promise<void> {
-    if (!(await hmacSha256Verify(await hmacKeyFor(tenant.sharedSecret), jws.signingInput, jws.signature))) {
-      throw new InvalidTokenError('SIGNATURE_INVALID', `The token signature does not verify with the shared secret of tenant ${JSON.stringify(tenant.clientKey)}.`);
+  /**
+   * B3. Returns the tenant whose secret verified: when the store is a cache that can re-read one
+   * tenant (`refresh`, see createCachingTenantStore) and the cached secret fails, the store is read
+   * once more, so a secret rotated by another process never locks the tenant out (issue #6).
+   */
+  async function verifyHmac(tenant: ConnectTenant, jws: ParsedJws, usable: (t: ConnectTenant) => boolean): Promise<ConnectTenant> {
+    if (await hmacSha256Verify(await hmacKeyFor(tenant.sharedSecret), jws.signingInput, jws.signature)) return tenant;
+    const invalid = new InvalidTokenError('SIGNATURE_INVALID', `The token signature does not verify with the shared secret of tenant ${JSON.stringify(tenant.clientKey)}.`);
+    if (typeof store.refresh !== 'function') throw invalid;
+    let fresh: ConnectTenant | null;
+    try {
+      fresh = await store.refresh(tenant.clientKey);
+    } catch (cause) {
+      throw storeUnavailable(tenant.clientKey, cause);
     }
+    if (!fresh || fresh.sharedSecret === tenant.sharedSecret || !usable(fresh)) throw invalid;
+    if (!(await hmacSha256Verify(await hmacKeyFor(fresh.sharedSecret), jws.signingInput, jws.signature))) throw invalid;
+    return fresh;
   }
 
   /** B7/B8 and C11: the request binding. Returns the token kind. */
@@ -322,11 +341,11 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
       }
       const claims = readClaims(jws.payload);
       clientKey = claims.iss;
-      const tenant = await loadTenant(claims.iss);
-      if (!tenant || tenant.state === 'uninstalled' || !tenant.sharedSecret) {
+      const stored = await loadTenant(claims.iss);
+      if (!stored || !isInstalled(stored)) {
         throw new UnknownTenantError(`No installed tenant with clientKey ${JSON.stringify(claims.iss)}; the app must be installed first.`);
       }
-      await verifyHmac(tenant, jws);
+      const tenant = await verifyHmac(stored, jws, isInstalled);
       checkTimes(claims, now() / 1000, leeway);
       const kind = await checkQsh(claims, policy, request, parts);
       const context: ConnectContext = Object.freeze({
@@ -406,14 +425,12 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
     const tenant = await loadTenant(claims.iss);
     // An uninstalled tenant's secret still verifies events that cannot revive it
     // (late `disabled`, repeated `uninstalled`) and, Bitbucket-style, a re-install.
-    const usable =
-      tenant !== null &&
-      !!tenant.sharedSecret &&
-      (tenant.state !== 'uninstalled' || event === 'disabled' || event === 'uninstalled' || (event === 'installed' && mode === 'off'));
-    if (!usable) {
+    const usable = (t: ConnectTenant) =>
+      !!t.sharedSecret && (t.state !== 'uninstalled' || event === 'disabled' || event === 'uninstalled' || (event === 'installed' && mode === 'off'));
+    if (!tenant || !usable(tenant)) {
       throw new UnknownTenantError(`No stored tenant with clientKey ${JSON.stringify(claims.iss)} to verify this ${event} callback with.`);
     }
-    await verifyHmac(tenant, jws);
+    await verifyHmac(tenant, jws, usable);
     checkTimes(claims, now() / 1000, leeway);
     await checkQsh(claims, 'request', request, parts);
     if (claims.iss !== payload.clientKey) {
