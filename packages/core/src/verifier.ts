@@ -183,6 +183,13 @@ function validate(options: ConnectVerifierOptions): void {
   }
 }
 
+/** C8/B10: a lifecycle token binds its body through `iss` = body `clientKey` (connect-protocol.md 12.2). */
+function assertIssuerIsClientKey(claims: ConnectClaims, payload: LifecyclePayload): void {
+  if (claims.iss !== payload.clientKey) {
+    throw new InvalidTokenError('CLIENT_KEY_MISMATCH', `The token is for tenant ${JSON.stringify(claims.iss)} but the body names ${JSON.stringify(payload.clientKey)}.`);
+  }
+}
+
 /** A tenant that may authenticate requests: installed (any state but uninstalled) with a secret. */
 function isInstalled(tenant: ConnectTenant): boolean {
   return tenant.state !== 'uninstalled' && !!tenant.sharedSecret;
@@ -388,9 +395,7 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
     assertValidKid(kid);
     const claims = readClaims(jws.payload);
     // C5: cheap checks on the not-yet-verified claims first, so forged requests cause no key fetch.
-    if (claims.iss !== payload.clientKey) {
-      throw new InvalidTokenError('CLIENT_KEY_MISMATCH', `The token is for tenant ${JSON.stringify(claims.iss)} but the body names ${JSON.stringify(payload.clientKey)}.`);
-    }
+    assertIssuerIsClientKey(claims, payload);
     if (claims.aud === undefined) throw new InvalidTokenError('CLAIM_MISSING', 'The signed-install token has no "aud" claim.');
     if (!audienceMatches(claims.aud, audiences)) {
       const shown = (typeof claims.aud === 'string' ? [claims.aud] : claims.aud).map((a) => `'${a}'`).join(', ');
@@ -433,9 +438,7 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
     await verifyHmac(tenant, jws, usable);
     checkTimes(claims, now() / 1000, leeway);
     await checkQsh(claims, 'request', request, parts);
-    if (claims.iss !== payload.clientKey) {
-      throw new InvalidTokenError('CLIENT_KEY_MISMATCH', `The token is for tenant ${JSON.stringify(claims.iss)} but the body names ${JSON.stringify(payload.clientKey)}.`);
-    }
+    assertIssuerIsClientKey(claims, payload);
     assertPayloadMatchesRoute(payload, event, appKey);
     return claims;
   }

@@ -21,15 +21,15 @@ export const EDGE_BUILD_OPTIONS = {
 } as const satisfies BuildOptions;
 
 /**
- * `@connect-auth/testing` loads `http` lazily inside its Node-only servers (`startKeyServer`,
- * `startJwksServer`), which the portable suite never calls: tree shaking drops them, but esbuild
+ * `@connect-auth/testing` loads Node built-ins lazily inside its Node-only helpers (`startKeyServer`,
+ * `startJwksServer`, `describeExampleAppContract`), which the portable suite never calls: tree shaking drops them, but esbuild
  * resolves every import before it shakes. This lets exactly those dynamic imports resolve; a
  * static Node import, or one from any other package, still fails the build.
  */
 const lazyNodeHelpersOfTestKit: Plugin = {
   name: 'lazy-node-helpers-of-test-kit',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^(node:)?http$/ }, (args) =>
+    pluginBuild.onResolve({ filter: /^(node:)?(http|child_process|fs\/promises|net|os|path)$/ }, (args) =>
       args.kind === 'dynamic-import' && /[\\/]testing[\\/]dist[\\/]/.test(args.importer) ? { path: args.path, external: true } : undefined,
     );
   },

@@ -67,3 +67,4 @@ export {
   type ScenarioOutcome,
   type ScenarioStep,
 } from './adapter-scenarios.js';
+export { describeExampleAppContract, type ExampleAppContractOptions } from './example-app-contract.js';
