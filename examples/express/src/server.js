@@ -1,9 +1,9 @@
 // @ts-check
 import { connectAuth, createConnectVerifier, createForgeVerifier, forgeAuth } from '@connect-auth/express';
 import express from 'express';
-import { loadConfig } from './config.js';
+import { loadConfig } from '@connect-auth/example-config';
 
-const { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions } = await loadConfig();
+const { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions } = await loadConfig(new URL('..', import.meta.url));
 const auth = connectAuth({
   verifier: createConnectVerifier(verifierOptions),
   // Runs only after the core verified and stored the event: the place for per-tenant set-up.

@@ -1,9 +1,9 @@
 // @ts-check
 import fastifyConnectAuth, { createConnectVerifier, createForgeVerifier, fastifyForgeAuth } from '@connect-auth/fastify';
 import Fastify from 'fastify';
-import { loadConfig } from './config.js';
+import { loadConfig } from '@connect-auth/example-config';
 
-const { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions } = await loadConfig();
+const { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions } = await loadConfig(new URL('..', import.meta.url));
 const app = Fastify();
 await app.register(fastifyConnectAuth, {
   verifier: createConnectVerifier(verifierOptions),

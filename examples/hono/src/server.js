@@ -2,9 +2,9 @@
 import { createConnectVerifier, createForgeVerifier } from '@connect-auth/hono';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig } from '@connect-auth/example-config';
 
-const { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions } = await loadConfig();
+const { port, servedDescriptor, verifierOptions, tenantStore, forgeVerifierOptions } = await loadConfig(new URL('..', import.meta.url));
 const app = createApp({
   verifier: createConnectVerifier(verifierOptions),
   servedDescriptor,

@@ -4,8 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { createCachingTenantStore } from '@connect-auth/core';
 import { createTenantStoreFromUrl } from '@connect-auth/store-url';
 
-const exampleDir = new URL('..', import.meta.url);
-
 /**
  * Splits a comma-separated variable; undefined when unset or empty.
  * @param {string | undefined} value
@@ -16,11 +14,13 @@ function list(value) {
 }
 
 /**
- * Reads the environment of docs/example-app-contract.md (identical in every example): the
+ * Reads the environment of docs/example-app-contract.md, the same for every example: the
  * descriptor file, the verifier options, the tenant store, and the Forge verifier options (null
  * without `FORGE_APP_ID`, which leaves the Forge route out).
+ * @param {URL} exampleDir the example's folder (with a trailing slash): its descriptor and `data/`
+ * @param {NodeJS.ProcessEnv} [env]
  */
-export async function loadConfig(env = process.env) {
+export async function loadConfig(exampleDir, env = process.env) {
   const port = Number(env.PORT || 3000);
   const baseUrl = env.CONNECT_BASE_URL || `http://localhost:${port}`;
   const descriptor = JSON.parse(await readFile(new URL('atlassian-connect.json', exampleDir), 'utf8'));
@@ -29,14 +29,14 @@ export async function loadConfig(env = process.env) {
   // update it at once, and a secret rotated by another process is re-read on the first failing
   // signature; an uninstall handled by another process is seen within its 10 s.
   const tenantStore = Object.assign(createCachingTenantStore(store), { close: () => store.close() });
-  /** @type {import('@connect-auth/express').ConnectVerifierOptions} */
+  /** @type {import('@connect-auth/core').ConnectVerifierOptions} */
   const verifierOptions = {
     appKey: descriptor.key,
     baseUrl,
     allowedBaseUrls: list(env.CONNECT_ALLOWED_BASE_URLS),
     installKeySources: list(env.CONNECT_INSTALL_KEYS_URL),
     // enforce | fallback | off; the core rejects anything else at start-up.
-    lifecycleMode: /** @type {import('@connect-auth/express').LifecycleMode} */ (env.CONNECT_SIGNED_INSTALL || 'enforce'),
+    lifecycleMode: /** @type {import('@connect-auth/core').LifecycleMode} */ (env.CONNECT_SIGNED_INSTALL || 'enforce'),
     tenantStore,
   };
   // Only baseUrl is filled in; the apiMigrations opt-ins are the author's, in the file.
@@ -50,7 +50,7 @@ export async function loadConfig(env = process.env) {
  * time between two JWKS fetches caused by unknown key ids (default 30 s), so tests can rotate keys.
  * The core rejects bad values at start-up.
  * @param {NodeJS.ProcessEnv} env
- * @returns {import('@connect-auth/express').ForgeVerifierOptions | null}
+ * @returns {import('@connect-auth/core').ForgeVerifierOptions | null}
  */
 function forgeOptions(env) {
   if (!env.FORGE_APP_ID) return null;
