@@ -87,11 +87,17 @@ export function normaliseBaseUrl(url: string): string | null {
   return `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
 }
 
-/** True when one `aud` value equals one allowed base URL after normalisation — never by prefix. */
+/**
+ * True when one `aud` value equals one allowed base URL after normalisation — never by prefix.
+ * `allowed` holds URLs already normalised by {@link normaliseBaseUrl}.
+ */
 export function audienceMatches(aud: string | readonly string[], allowed: ReadonlySet<string>): boolean {
-  const values = typeof aud === 'string' ? [aud] : aud;
-  return values.some((value) => {
-    const normalised = normaliseBaseUrl(value);
-    return normalised !== null && allowed.has(normalised);
-  });
+  // `allowed` holds normalised URLs, so an exact hit needs no URL parsing (the usual case).
+  if (typeof aud === 'string') return allowed.has(aud) || normalisedIn(aud, allowed);
+  return aud.some((value) => allowed.has(value) || normalisedIn(value, allowed));
+}
+
+function normalisedIn(value: string, allowed: ReadonlySet<string>): boolean {
+  const normalised = normaliseBaseUrl(value);
+  return normalised !== null && allowed.has(normalised);
 }

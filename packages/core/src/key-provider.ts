@@ -33,6 +33,8 @@ export const INSTALL_KEY_SOURCES = {
 } as const satisfies Record<string, readonly string[]>;
 
 const KID_CHARS = /^[A-Za-z0-9_.+/-]{1,256}$/;
+// A segment between slashes (or the ends) that is empty, `.` or `..`.
+const EMPTY_OR_DOT_SEGMENT = /(?:^|\/)\.{0,2}(?:\/|$)/;
 
 /**
  * Validates a key id before any URL is built from it (connect-protocol.md 5.3 rule 2, the ASAP
@@ -40,11 +42,7 @@ const KID_CHARS = /^[A-Za-z0-9_.+/-]{1,256}$/;
  * empty, `.` or `..` segment. Throws `KID_INVALID`.
  */
 export function assertValidKid(kid: string): void {
-  const ok =
-    KID_CHARS.test(kid) &&
-    !kid.startsWith('/') &&
-    !kid.endsWith('/') &&
-    kid.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+  const ok = KID_CHARS.test(kid) && !EMPTY_OR_DOT_SEGMENT.test(kid);
   if (!ok) {
     throw new InvalidTokenError('KID_INVALID', `The key id ${JSON.stringify(kid.slice(0, 64))} is not a valid install key id.`);
   }

@@ -68,12 +68,14 @@ const REQUIRED: Record<LifecycleEvent, readonly string[]> = {
  */
 export function parseLifecyclePayload(body: string | Uint8Array | undefined, event: LifecycleEvent): LifecyclePayload {
   const text = bodyText(body);
-  if (text === undefined || text.trim() === '') throw invalid(`The ${event} callback has no body; expected the lifecycle JSON payload.`);
+  const noBody = () => invalid(`The ${event} callback has no body; expected the lifecycle JSON payload.`);
+  if (text === undefined) throw noBody();
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (cause) {
-    throw invalid(`The ${event} callback body is not JSON.`, cause);
+    // Checked only here: trimming a whole body on every install costs more than parsing it.
+    throw text.trim() === '' ? noBody() : invalid(`The ${event} callback body is not JSON.`, cause);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid(`The ${event} callback body is not a JSON object.`);

@@ -47,6 +47,7 @@ export function isFormBody(request: ConnectRequest): boolean {
 }
 
 const JWT_SCHEME = /^\s*JWT\s+(\S+)\s*$/i;
+const NO_PARAMS: readonly QueryParam[] = Object.freeze([]);
 
 /** The request split into what token extraction and qsh need, parsed once. */
 export interface RequestParts {
@@ -59,35 +60,54 @@ export interface RequestParts {
 /** Splits the target and decodes the query (and a form body) once per request. */
 export function readRequestParts(request: ConnectRequest, formBody: string | undefined): RequestParts {
   const { path, query } = splitTarget(request.url);
-  return { path, query: parseQuery(query), form: formBody === undefined ? null : parseQuery(formBody) };
+  return { path, query: query === '' ? NO_PARAMS : parseQuery(query), form: formBody === undefined ? null : parseQuery(formBody) };
+}
+
+function ambiguous(message: string): InvalidRequestError {
+  return new InvalidRequestError('TOKEN_AMBIGUOUS', message);
+}
+
+/** The token of one `Authorization` value, or undefined for another scheme. */
+function tokenFromAuthorization(value: string): string | undefined {
+  // Products send exactly `JWT <token>`; take it without the regex when nothing needs trimming.
+  // A token with inner whitespace is then rejected by parseJws instead of being ignored.
+  if (value.startsWith('JWT ') && value.length > 4 && value.charCodeAt(4) > 32 && value.charCodeAt(value.length - 1) > 32 && value.charCodeAt(value.length - 1) < 127) {
+    return value.slice(4);
+  }
+  return JWT_SCHEME.exec(value)?.[1];
+}
+
+/** Whichever of two places carries a token, when they do not carry different ones. */
+function sameToken(found: string | undefined, candidate: string | undefined): string | undefined {
+  if (candidate === undefined || candidate === found) return found;
+  if (found !== undefined) throw ambiguous('The request carries different tokens (header, query or form); send exactly one.');
+  return candidate;
+}
+
+/** The one `jwt` parameter of `params`, or undefined; throws when it is repeated. */
+function jwtParameter(params: readonly QueryParam[]): string | undefined {
+  let found: string | undefined;
+  for (const [name, value] of params) {
+    if (name !== 'jwt') continue;
+    if (found !== undefined) throw ambiguous('The request carries the "jwt" parameter more than once.');
+    found = value;
+  }
+  return found;
 }
 
 /**
  * Finds the Connect token (connect-protocol.md 2.2): `Authorization: JWT …`, the `jwt` query
  * parameter, and the `jwt` field of a form body. `Bearer` headers are not Connect tokens.
+ * The same token in several places is accepted; different ones are not.
  * Throws `TOKEN_MISSING` (401) or `TOKEN_AMBIGUOUS` (400).
  */
 export function extractToken(request: ConnectRequest, parts: RequestParts): string {
-  const found = new Set<string>();
+  let token: string | undefined;
   const auth = readHeader(request.headers, 'authorization');
-  const authValues = auth === undefined ? [] : typeof auth === 'string' ? [auth] : auth;
-  for (const value of authValues) {
-    const match = JWT_SCHEME.exec(value);
-    if (match) found.add(match[1] as string);
-  }
-  for (const params of parts.form ? [parts.query, parts.form] : [parts.query]) {
-    let seen = false;
-    for (const [name, value] of params) {
-      if (name !== 'jwt') continue;
-      if (seen) throw new InvalidRequestError('TOKEN_AMBIGUOUS', 'The request carries the "jwt" parameter more than once.');
-      seen = true;
-      found.add(value);
-    }
-  }
-  if (found.size > 1) {
-    throw new InvalidRequestError('TOKEN_AMBIGUOUS', 'The request carries different tokens (header, query or form); send exactly one.');
-  }
-  const [token] = found;
+  if (typeof auth === 'string') token = tokenFromAuthorization(auth);
+  else if (auth !== undefined) for (const value of auth) token = sameToken(token, tokenFromAuthorization(value));
+  token = sameToken(token, jwtParameter(parts.query));
+  if (parts.form) token = sameToken(token, jwtParameter(parts.form));
   if (token === undefined || token === '') {
     throw new InvalidTokenError('TOKEN_MISSING', 'No Connect token found: expected "Authorization: JWT <token>" or a "jwt" query parameter.');
   }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { assertValidKid, createCachingKeyProvider, createCdnKeyProvider, INSTALL_KEY_SOURCES, type KeyProvider } from '@connect-auth/core';
 import { describe, expect, it } from 'vitest';
 import { createKeySourceFetch, generateInstallKeyPair } from '../../testing/src/index.js';
@@ -7,10 +8,10 @@ const key = await generateInstallKeyPair({ kid: 'abc/key-1' });
 const small = await generateInstallKeyPair({ kid: 'small', modulusLength: 1024 });
 
 describe('kid validation (connect-protocol.md 5.3 rule 2)', () => {
-  it.each(['abc', 'a/b/c', 'A-z_0.9+x', 'x'.repeat(256), '7a2b1c3d-0000-4000-8000-000000000000'])('accepts %s', (kid) => {
+  it.each(['abc', 'a/b/c', 'A-z_0.9+x', 'x'.repeat(256), '7a2b1c3d-0000-4000-8000-000000000000', '...', 'a/.../b', '.x/x.'])('accepts %s', (kid) => {
     expect(() => assertValidKid(kid)).not.toThrow();
   });
-  it.each(['', '/abs', 'trailing/', 'a//b', '../x', 'a/./b', 'a/..', 'https://evil.example.com/k', 'x'.repeat(257), 'sp ace', 'q?x', 'h#x', '%2e%2e'])(
+  it.each(['', '/abs', 'trailing/', 'a//b', '../x', 'a/./b', 'a/..', '.', '..', './a', 'a/.', 'https://evil.example.com/k', 'x'.repeat(257), 'sp ace', 'q?x', 'h#x', '%2e%2e'])(
     'rejects %j as KID_INVALID',
     (kid) => {
       let code: string | undefined;
@@ -22,6 +23,22 @@ describe('kid validation (connect-protocol.md 5.3 rule 2)', () => {
       expect(code).toBe('KID_INVALID');
     },
   );
+
+  it('accepts exactly the kids whose slash-separated segments are neither empty, "." nor ".."', () => {
+    const valid = (kid: string) => kid.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '.', '/', '-'), minLength: 1, maxLength: 10 }), (kid) => {
+        let accepted = true;
+        try {
+          assertValidKid(kid);
+        } catch {
+          accepted = false;
+        }
+        return accepted === valid(kid);
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('CDN key provider', () => {

@@ -24,6 +24,14 @@ describe('token extraction (connect-protocol.md 2.2)', () => {
     }
   });
 
+  it('rejects a header token with whitespace inside rather than reading part of it', async () => {
+    const verifier = await setup();
+    const token = await mint('/connect/p');
+    const split = `JWT ${token.slice(0, 20)} ${token.slice(20)}`;
+    await expectCode(verifier.verifyRequest({ method: 'GET', url: '/connect/p', headers: { authorization: split } }), 'TOKEN_MALFORMED', 401);
+    await expectCode(verifier.verifyRequest({ method: 'GET', url: `/connect/p?jwt=${token}`, headers: { authorization: split } }), 'TOKEN_AMBIGUOUS', 400);
+  });
+
   it('ignores Bearer tokens (they are not Connect tokens)', async () => {
     const verifier = await setup();
     await expectCode(verifier.verifyRequest({ method: 'GET', url: '/connect/p', headers: { authorization: `Bearer ${await mint('/connect/p')}` } }), 'TOKEN_MISSING', 401);
