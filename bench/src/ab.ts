@@ -4,6 +4,7 @@
  * is printed, which holds steady on a noisy machine where whole-run timings drift.
  *
  *   taskset -c 0 node dist/ab.js [--suite hs256-context] [--rounds 200]
+ *   node --max-semi-space-size=512 dist/ab.js --alloc     (bytes allocated per verification)
  */
 import { parseArgs } from 'node:util';
 import { createFixtures } from './fixtures.js';
@@ -22,7 +23,7 @@ async function timeBatch(call: () => Promise<unknown>, n: number): Promise<numbe
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { suite: { type: 'string', default: 'hs256-context' }, rounds: { type: 'string', default: '200' } } });
+  const { values } = parseArgs({ options: { suite: { type: 'string', default: 'hs256-context' }, rounds: { type: 'string', default: '200' }, alloc: { type: 'boolean', default: false } } });
   const suite = (await createSuites(await createFixtures())).find((s) => s.id === values.suite);
   if (!suite) throw new Error(`no suite ${values.suite}`);
   const pick = (name: string) => {
@@ -32,6 +33,18 @@ async function main(): Promise<void> {
   };
   const base = pick(NAMES.handWritten);
   const core = pick(NAMES.core);
+  if (values.alloc) {
+    // Bytes allocated per verification: run with a young generation large enough that no
+    // scavenge happens during the batch (node --max-semi-space-size=512 dist/ab.js --alloc).
+    for (const [name, call] of [['hand-written', base], ['connect-auth', core]] as const) {
+      for (let i = 0; i < 1000; i++) await call();
+      const n = 20_000;
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < n; i++) await call();
+      console.log(`${suite.id}, ${name}: ${Math.round((process.memoryUsage().heapUsed - before) / n)} bytes per verification`);
+    }
+    return;
+  }
   const batch = 2000;
   for (let i = 0; i < 20; i++) await Promise.all([timeBatch(base, batch), timeBatch(core, batch)]);
   const ratios: number[] = [];

@@ -4,6 +4,7 @@
  * its goal, and rewrites `docs/benchmarks.md`, `docs/benchmarks.svg` and `bench/results.json`.
  *
  *   node dist/run-all.js [--only micro|http] [--runs 5] [--processes 5] [--http-runs 3] [--duration 5] [--warmup 1]
+ *                        [--groups express,fastify,hono,express-example]
  *   node dist/run-all.js --report     (redraw the page from results.json, e.g. after editing notes.md)
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { signContextToken } from './fixtures.js';
 import { runHttpBench } from './http/http-bench.js';
+import type { Framework } from './http/matrix.js';
 import type { MicroRow, MicroSuiteResult } from './micro.js';
 import { MICRO_SUITES } from './micro-suites.js';
 import { type BenchResult, type MachineInfo, renderMarkdown, renderSvg, summaryText } from './report.js';
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       runs: { type: 'string', default: '5' },
       processes: { type: 'string', default: '5' },
+      groups: { type: 'string' },
       'http-runs': { type: 'string', default: '3' },
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
       warmupSec: Number(values.warmup),
       connections: 50,
       serverCpu: taskset && twoCpus ? 1 : null,
+      groups: values.groups?.split(',') as Framework[] | undefined,
       log: (line) => console.log(line),
     });
   }

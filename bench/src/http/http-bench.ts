@@ -22,6 +22,8 @@ export interface HttpBenchOptions {
   connections: number;
   /** CPU for the servers, or null when the machine cannot pin. */
   serverCpu: number | null;
+  /** Only these groups (default: all). */
+  groups?: readonly Framework[];
   log(line: string): void;
 }
 
@@ -140,7 +142,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<HttpResul
   const rows: HttpRow[] = [];
   const perRun = new Map<string, number[]>();
   const keyOf = (framework: Framework, variant: Variant) => `${framework}/${variant}`;
-  for (const framework of GROUPS) {
+  for (const framework of options.groups ?? GROUPS) {
     const variants = [...variantsOf(framework)];
     const unavailable = new Map<Variant, string>();
     const latencies = new Map<Variant, number[]>();

@@ -19,6 +19,8 @@ export interface CachingTenantStoreOptions {
 
 /** A {@link TenantStore} with a cache in front, and the hooks to bypass it for one tenant. */
 export interface CachingTenantStore extends TenantStore {
+  /** The cached record of `clientKey` while it is fresh (frozen, shared), else undefined. */
+  peek(clientKey: string): Readonly<ConnectTenant> | undefined;
   /**
    * Reads `clientKey` from the underlying store now, replacing the cached entry. The verifier
    * calls it once when a signature fails with a cached secret, so a secret rotated by another
@@ -30,7 +32,8 @@ export interface CachingTenantStore extends TenantStore {
 }
 
 interface Entry {
-  readonly tenant: ConnectTenant;
+  /** Frozen: `peek` hands it out as is. */
+  readonly tenant: Readonly<ConnectTenant>;
   readonly expiresAt: number;
 }
 
@@ -47,7 +50,8 @@ const DEFAULT_MAX_AGE_MS = 10_000;
  * - `save` and `setState` write through, then drop the entry; a read that was in flight during
  *   a write is not cached, so the cache never outlives a write made through it.
  * - Records are copied in and out, as every store does: callers cannot change cached tenants
- *   by mutating what they hold.
+ *   by mutating what they hold. `peek` answers a fresh entry synchronously with the cached
+ *   record itself, frozen: the verifier's hot path (issue #6).
  * - Store errors pass through unchanged and are not cached.
  *
  * Throws `CONFIGURATION_INVALID` for a `maxEntries` below 1 or a negative `maxAgeMs`.
@@ -93,7 +97,7 @@ export function createCachingTenantStore(store: TenantStore, options: CachingTen
     try {
       const tenant = await store.get(clientKey, callOptions);
       if (tenant !== null && flight.version === version) {
-        entries.set(clientKey, { tenant: { ...tenant }, expiresAt: now() + maxAgeMs });
+        entries.set(clientKey, { tenant: Object.freeze({ ...tenant }), expiresAt: now() + maxAgeMs });
       }
       return tenant;
     } finally {
@@ -133,6 +137,10 @@ export function createCachingTenantStore(store: TenantStore, options: CachingTen
       const tenant = await load(clientKey, callOptions);
       // Concurrent misses share one read: each caller gets its own copy of its result.
       return tenant === null ? null : { ...tenant };
+    },
+    peek(clientKey) {
+      const entry = entries.get(clientKey);
+      return entry !== undefined && now() < entry.expiresAt ? entry.tenant : undefined;
     },
     refresh(clientKey, callOptions) {
       // Never joins a read already in flight: it may have started before the secret rotated.

@@ -58,18 +58,28 @@ export interface TenantStore {
    * another process). `createCachingTenantStore` implements it.
    */
   refresh?(clientKey: string, options?: PortCallOptions): Promise<ConnectTenant | null>;
+  /**
+   * Optional, for stores that hold records in memory (caches): the record of `clientKey` when it
+   * can be answered without I/O, else `undefined` (then the verifier calls `get`). The verifier
+   * tries it first, so a cache hit costs no promise (issue #6). The record is frozen and shared:
+   * read it, never change it. A store never answers from `peek` what `get` would not.
+   */
+  peek?(clientKey: string): Readonly<ConnectTenant> | undefined;
 }
 
 /**
  * A tenant store in memory, for tests and single-process development. Records are copied
- * in and out, so callers cannot change stored tenants by mutating what they hold.
+ * in and out, so callers cannot change stored tenants by mutating what they hold; `peek`
+ * answers with the stored record itself, which is frozen.
  */
 export function createMemoryTenantStore(initial: Iterable<ConnectTenant> = []): TenantStore & {
   /** Number of stored tenants, uninstalled ones included. */
   readonly size: number;
+  peek(clientKey: string): Readonly<ConnectTenant> | undefined;
 } {
-  const tenants = new Map<string, ConnectTenant>();
-  for (const tenant of initial) tenants.set(tenant.clientKey, { ...tenant });
+  const tenants = new Map<string, Readonly<ConnectTenant>>();
+  const put = (tenant: ConnectTenant) => tenants.set(tenant.clientKey, Object.freeze({ ...tenant }));
+  for (const tenant of initial) put(tenant);
   return {
     get size() {
       return tenants.size;
@@ -78,15 +88,16 @@ export function createMemoryTenantStore(initial: Iterable<ConnectTenant> = []): 
       const tenant = tenants.get(clientKey);
       return tenant ? { ...tenant } : null;
     },
+    peek(clientKey) {
+      return tenants.get(clientKey);
+    },
     async save(tenant) {
-      tenants.set(tenant.clientKey, { ...tenant });
+      put(tenant);
     },
     async setState(clientKey, state) {
       const tenant = tenants.get(clientKey);
       if (!tenant) return false;
-      if (tenant.state !== 'uninstalled' || state === 'uninstalled') {
-        tenants.set(clientKey, { ...tenant, state });
-      }
+      if (tenant.state !== 'uninstalled' || state === 'uninstalled') put({ ...tenant, state });
       return true;
     },
   };

@@ -409,25 +409,58 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
       kind,
       clientKey: claims.iss,
       accountId: claims.sub ?? null,
-      tenant: Object.freeze(Object.assign({}, tenant)),
+      // A frozen record (from a store's `peek`) is shared as is; anything else is copied and frozen.
+      tenant: Object.isFrozen(tenant) ? tenant : Object.freeze(Object.assign({}, tenant)),
       claims: deepFreeze(claims),
     });
   }
 
-  async function verifyRequest(request: ConnectRequest, policy: RoutePolicy = 'request'): Promise<ConnectContext> {
-    if (!POLICIES.includes(policy)) throw new ConfigurationError(`Route policy ${JSON.stringify(policy)} is not one of ${POLICIES.join(', ')}.`);
+  /**
+   * The tenant from the store's synchronous `peek` when it has one (a cache hit), else from
+   * `get`. The promise-free path matters: each await is a microtask, and V8 optimises the rest of
+   * the verification as plain code instead of as part of an async function (issue #6).
+   */
+  function findTenant(clientKey: string): Readonly<ConnectTenant> | null | Promise<ConnectTenant | null> {
+    if (store.peek) {
+      try {
+        const cached = store.peek(clientKey);
+        if (cached !== undefined) return cached;
+      } catch (cause) {
+        throw storeUnavailable(clientKey, cause);
+      }
+    }
+    return loadTenant(clientKey);
+  }
+
+  function verifyRequest(request: ConnectRequest, policy: RoutePolicy = 'request'): Promise<ConnectContext> {
+    if (!POLICIES.includes(policy)) {
+      return Promise.reject(new ConfigurationError(`Route policy ${JSON.stringify(policy)} is not one of ${POLICIES.join(', ')}.`));
+    }
     const startedAt = observer ? performance.now() : 0;
     let clientKey: string | null = null;
     try {
       const token = readRequestToken(request);
-      clientKey = token.claims.iss;
-      let context = authenticate(await loadTenant(clientKey), token, policy, request);
-      if (context instanceof Promise) context = await context;
-      observe(policy, startedAt, clientKey);
-      return context;
+      const iss = token.claims.iss;
+      clientKey = iss;
+      const found = findTenant(iss);
+      const context = found instanceof Promise ? found.then((stored) => authenticate(stored, token, policy, request)) : authenticate(found, token, policy, request);
+      if (context instanceof Promise) {
+        return context.then(
+          (verified) => {
+            observe(policy, startedAt, iss);
+            return verified;
+          },
+          (error: unknown) => {
+            observe(policy, startedAt, iss, error);
+            throw error;
+          },
+        );
+      }
+      observe(policy, startedAt, iss);
+      return Promise.resolve(context);
     } catch (error) {
       observe(policy, startedAt, clientKey, error);
-      throw error;
+      return Promise.reject(error);
     }
   }
 

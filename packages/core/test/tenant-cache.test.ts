@@ -107,6 +107,38 @@ describe('createCachingTenantStore', () => {
     expect(spy.gets).toHaveLength(2);
   });
 
+  it('peek answers a fresh entry synchronously, frozen, and nothing it has not read', async () => {
+    let clock = 1_000;
+    const spy = spyStore();
+    const cache = createCachingTenantStore(spy.store, { maxAgeMs: 500, now: () => clock });
+    expect(cache.peek('tenant-1')).toBeUndefined();
+    await cache.get('tenant-1');
+    const peeked = cache.peek('tenant-1');
+    expect(peeked).toEqual(tenant());
+    expect(Object.isFrozen(peeked)).toBe(true);
+    expect(cache.peek('tenant-1')).toBe(peeked);
+    clock += 500;
+    expect(cache.peek('tenant-1')).toBeUndefined();
+    expect(spy.gets).toHaveLength(1);
+  });
+
+  it('peek forgets a tenant on every write and invalidation through the cache', async () => {
+    const spy = spyStore();
+    const cache = createCachingTenantStore(spy.store);
+    const writes: Array<() => Promise<unknown>> = [
+      () => cache.save(tenant({ sharedSecret: 'secret-2' })),
+      () => cache.setState('tenant-1', 'disabled'),
+      async () => cache.invalidate('tenant-1'),
+      () => cache.refresh('tenant-1').then(() => cache.invalidate('tenant-1')),
+    ];
+    for (const write of writes) {
+      await cache.get('tenant-1');
+      expect(cache.peek('tenant-1')).toBeDefined();
+      await write();
+      expect(cache.peek('tenant-1')).toBeUndefined();
+    }
+  });
+
   it('keeps its own copy of what the store returned', async () => {
     const record = tenant();
     const cache = createCachingTenantStore({ ...createMemoryTenantStore(), get: async () => record });

@@ -18,6 +18,48 @@ function setup() {
   return { shared, call, reads: () => reads };
 }
 
+describe('verifier over a store with peek', () => {
+  const request = async (verifier: ReturnType<typeof createConnectVerifier>) =>
+    verifier.verifyRequest({ method: 'GET', url: `/p?jwt=${await signTenantToken({ clientKey: 'c1', sharedSecret: 'old-secret', url: '/p', now })}`, headers: {} });
+
+  it('takes a peeked tenant without calling get, and shares the frozen record', async () => {
+    const memory = createMemoryTenantStore([tenant]);
+    const store = { ...memory, get: () => Promise.reject(new Error('get must not be called on a peek hit')) };
+    const ctx = await request(createConnectVerifier({ appKey: 'app', baseUrl: 'https://app.example.com', tenantStore: store, now: () => now }));
+    expect(ctx.tenant).toBe(memory.peek('c1'));
+    expect(Object.isFrozen(ctx.tenant)).toBe(true);
+  });
+
+  it('the memory store peeks its current record: frozen, replaced by every write, undefined when unknown', async () => {
+    const memory = createMemoryTenantStore([tenant]);
+    const before = memory.peek('c1');
+    expect(Object.isFrozen(before)).toBe(true);
+    await memory.setState('c1', 'disabled');
+    expect(memory.peek('c1')?.state).toBe('disabled');
+    expect(before?.state).toBe('enabled');
+    await memory.save({ ...tenant, sharedSecret: 'new' });
+    expect(memory.peek('c1')?.sharedSecret).toBe('new');
+    expect(memory.peek('nobody')).toBeUndefined();
+  });
+
+  it('falls back to get when peek does not know the tenant', async () => {
+    const memory = createMemoryTenantStore([tenant]);
+    const ctx = await request(createConnectVerifier({ appKey: 'app', baseUrl: 'https://app.example.com', tenantStore: { ...memory, peek: () => undefined }, now: () => now }));
+    expect(ctx.clientKey).toBe('c1');
+  });
+
+  it('a throwing peek is TENANT_STORE_UNAVAILABLE (503), not a 401', async () => {
+    const memory = createMemoryTenantStore([tenant]);
+    const store = {
+      ...memory,
+      peek: () => {
+        throw new Error('cache broken');
+      },
+    };
+    await expectCode(request(createConnectVerifier({ appKey: 'app', baseUrl: 'https://app.example.com', tenantStore: store, now: () => now })), 'TENANT_STORE_UNAVAILABLE', 503);
+  });
+});
+
 describe('verifier over a caching tenant store', () => {
   it('serves repeated requests from the cache', async () => {
     const { call, reads } = setup();
