@@ -23,7 +23,7 @@ async function timeBatch(call: () => Promise<unknown>, n: number): Promise<numbe
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { suite: { type: 'string', default: 'hs256-context' }, rounds: { type: 'string', default: '200' }, alloc: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { suite: { type: 'string', default: 'hs256-context' }, rounds: { type: 'string', default: '200' }, alloc: { type: 'boolean', default: false }, forged: { type: 'boolean', default: false } } });
   const suite = (await createSuites(await createFixtures())).find((s) => s.id === values.suite);
   if (!suite) throw new Error(`no suite ${values.suite}`);
   const pick = (name: string) => {
@@ -33,6 +33,12 @@ async function main(): Promise<void> {
   };
   const base = pick(NAMES.handWritten);
   const core = pick(NAMES.core);
+  if (values.forged) {
+    // As micro.ts does before timing: one rejected call (a forged signature) per candidate.
+    const at = suite.token.lastIndexOf('.') + 6;
+    const forged = suite.token.slice(0, at) + (suite.token[at] === 'A' ? 'B' : 'A') + suite.token.slice(at + 1);
+    for (const c of suite.candidates.filter((x) => x.name === NAMES.handWritten || x.name === NAMES.core)) await c.make(forged)().catch(() => {});
+  }
   if (values.alloc) {
     // Bytes allocated per verification: run with a young generation large enough that no
     // scavenge happens during the batch (node --max-semi-space-size=512 dist/ab.js --alloc).
