@@ -3,7 +3,7 @@
  * (servers pinned to CPU 1, load from this process pinned to CPU 0), prints every ratio against
  * its goal, and rewrites `docs/benchmarks.md`, `docs/benchmarks.svg` and `bench/results.json`.
  *
- *   node dist/run-all.js [--only micro|http] [--runs 5] [--processes 5] [--http-runs 3] [--duration 5] [--warmup 1]
+ *   node dist/run-all.js [--only micro|http] [--runs 5] [--processes 5] [--http-runs 5] [--duration 5] [--warmup 1]
  *                        [--groups express,fastify,hono,express-example]
  *   node dist/run-all.js --report     (redraw the page from results.json, e.g. after editing notes.md)
  */
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '5' },
       processes: { type: 'string', default: '5' },
       groups: { type: 'string' },
-      'http-runs': { type: 'string', default: '3' },
+      'http-runs': { type: 'string', default: '5' },
       duration: { type: 'string', default: '5' },
       warmup: { type: 'string', default: '1' },
       report: { type: 'boolean', default: false },
