@@ -10,6 +10,11 @@ import type { PortCallOptions } from './tenant-store.js';
  */
 export interface KeyProvider {
   getPublicKeyPem(kid: string, options?: PortCallOptions): Promise<string>;
+  /**
+   * Optional: the key for `kid` when the provider holds it now, without I/O, else `undefined`.
+   * With it, a signed install with a cached key is verified without a promise (issue #6).
+   */
+  peekPublicKeyPem?(kid: string): string | undefined;
 }
 
 /**
@@ -46,6 +51,11 @@ export function assertValidKid(kid: string): void {
   if (!ok) {
     throw new InvalidTokenError('KID_INVALID', `The key id ${JSON.stringify(kid.slice(0, 64))} is not a valid install key id.`);
   }
+}
+
+/** The transient error for a key provider that failed with something other than a ConnectAuthError. */
+export function keyFetchFailed(kid: string, cause: unknown): UnavailableError {
+  return new UnavailableError('KEY_FETCH_FAILED', `Fetching install key ${JSON.stringify(kid)} failed; retry later.`, { cause });
 }
 
 function isLoopbackHost(hostname: string): boolean {
@@ -200,7 +210,7 @@ export function createCachingKeyProvider(inner: KeyProvider, options: CachingKey
     } catch (cause) {
       const error = isConnectAuthError(cause)
         ? cause
-        : new UnavailableError('KEY_FETCH_FAILED', `Fetching install key ${JSON.stringify(kid)} failed; retry later.`, { cause });
+        : keyFetchFailed(kid, cause);
       // An aborted call says nothing about the key: do not remember it.
       if (!callOptions?.signal?.aborted) {
         const rememberMs = error.status >= 500 ? failureBackoffMs : negativeMaxAgeMs;
@@ -212,13 +222,18 @@ export function createCachingKeyProvider(inner: KeyProvider, options: CachingKey
     }
   }
 
+  function peekPublicKeyPem(kid: string): string | undefined {
+    const hit = keys.get(kid);
+    return hit && hit.expiresAt > now() ? hit.value : undefined;
+  }
+
   return {
+    peekPublicKeyPem,
     getPublicKeyPem(kid, callOptions) {
-      const t = now();
-      const hit = keys.get(kid);
-      if (hit && hit.expiresAt > t) return Promise.resolve(hit.value);
+      const cached = peekPublicKeyPem(kid);
+      if (cached !== undefined) return Promise.resolve(cached);
       const failure = failures.get(kid);
-      if (failure && failure.expiresAt > t) return Promise.reject(failure.value);
+      if (failure && failure.expiresAt > now()) return Promise.reject(failure.value);
       let pending = inFlight.get(kid);
       if (!pending) {
         pending = load(kid, callOptions);

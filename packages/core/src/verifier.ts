@@ -22,7 +22,7 @@ import { constantTimeEqual } from './internal/constant-time.js';
 import { deepFreeze } from './internal/deep-freeze.js';
 import { Lru } from './internal/lru.js';
 import { type ParsedJws, DEFAULT_MAX_TOKEN_LENGTH, parseJws } from './jws.js';
-import { type KeyProvider, assertValidKid, createCachingKeyProvider, createCdnKeyProvider } from './key-provider.js';
+import { type KeyProvider, assertValidKid, createCachingKeyProvider, createCdnKeyProvider, keyFetchFailed } from './key-provider.js';
 import {
   DEFAULT_MAX_BODY_BYTES,
   type LifecycleEvent,
@@ -156,6 +156,11 @@ export interface ConnectVerifier {
 
 /** A value that node:crypto returns at once and Web Crypto as a promise. */
 type Awaitable<T> = T | Promise<T>;
+
+/** `next(value)`, after `value` settles when it is a promise: no microtask for a value at hand. */
+function chain<T, R>(value: Awaitable<T>, next: (settled: T) => Awaitable<R>): Awaitable<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
 
 /** A request's token, parsed, with the request parts its qsh is checked against. */
 interface RequestToken {
@@ -436,31 +441,33 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
       return Promise.reject(new ConfigurationError(`Route policy ${JSON.stringify(policy)} is not one of ${POLICIES.join(', ')}.`));
     }
     const startedAt = observer ? performance.now() : 0;
-    let clientKey: string | null = null;
+    const trace = { clientKey: null as string | null };
     try {
       const token = readRequestToken(request);
-      const iss = token.claims.iss;
-      clientKey = iss;
-      const found = findTenant(iss);
-      const context = found instanceof Promise ? found.then((stored) => authenticate(stored, token, policy, request)) : authenticate(found, token, policy, request);
-      if (context instanceof Promise) {
-        return context.then(
-          (verified) => {
-            observe(policy, startedAt, iss);
-            return verified;
-          },
-          (error: unknown) => {
-            observe(policy, startedAt, iss, error);
-            throw error;
-          },
-        );
-      }
-      observe(policy, startedAt, iss);
-      return Promise.resolve(context);
+      trace.clientKey = token.claims.iss;
+      return settle(policy, startedAt, trace, chain(findTenant(token.claims.iss), (stored) => authenticate(stored, token, policy, request)));
     } catch (error) {
-      observe(policy, startedAt, clientKey, error);
+      observe(policy, startedAt, trace.clientKey, error);
       return Promise.reject(error);
     }
+  }
+
+  /** Reports a verification that returned (at once or as a promise) to the observer, as a promise. */
+  function settle<T>(route: RoutePolicy | LifecycleEvent, startedAt: number, trace: { clientKey: string | null }, value: Awaitable<T>): Promise<T> {
+    if (!(value instanceof Promise)) {
+      observe(route, startedAt, trace.clientKey);
+      return Promise.resolve(value);
+    }
+    return value.then(
+      (verified) => {
+        observe(route, startedAt, trace.clientKey);
+        return verified;
+      },
+      (error: unknown) => {
+        observe(route, startedAt, trace.clientKey, error);
+        throw error;
+      },
+    );
   }
 
   function report(event: LifecycleEvent, clientKey: string, code: ErrorCode, message: string): LifecycleVerification['enforceWouldReject'] {
@@ -475,13 +482,27 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
     return wouldReject;
   }
 
-  async function verifySigned(
-    jws: ParsedJws,
-    event: LifecycleEvent,
-    payload: LifecyclePayload,
-    request: ConnectRequest,
-    parts: RequestParts,
-  ): Promise<ConnectClaims> {
+  /** The RSA key for `kid`: at once when the provider holds it, else after a fetch. */
+  function installKeyFor(kid: string): Awaitable<RsaPublicKey> {
+    let pem: string | undefined;
+    try {
+      pem = keyProvider.peekPublicKeyPem?.(kid);
+    } catch (cause) {
+      throw keyFetchFailed(kid, cause);
+    }
+    return pem === undefined ? fetchInstallKey(kid).then(rsaKeyFor) : rsaKeyFor(pem);
+  }
+
+  async function fetchInstallKey(kid: string): Promise<string> {
+    try {
+      return await keyProvider.getPublicKeyPem(kid);
+    } catch (cause) {
+      throw isConnectAuthError(cause) ? cause : keyFetchFailed(kid, cause);
+    }
+  }
+
+  /** Checks C5 to C12 of a signed install; synchronous on node:crypto with a cached key. */
+  function verifySigned(jws: ParsedJws, event: LifecycleEvent, payload: LifecyclePayload, request: ConnectRequest, parts: RequestParts): Awaitable<ConnectClaims> {
     const kid = jws.header.kid;
     if (kid === undefined) throw new InvalidTokenError('KID_MISSING', 'The signed-install token has no "kid" header naming its key.');
     if (typeof kid !== 'string') throw new InvalidTokenError('KID_INVALID', 'The signed-install token "kid" header is not a string.');
@@ -495,24 +516,19 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
       throw new InvalidTokenError('AUDIENCE_MISMATCH', `Token aud ${shown} is not one of the allowed base URLs: ${[...audiences].join(', ')}.`);
     }
     checkTimes(claims, now() / 1000, leeway);
-    let pem: string;
-    try {
-      pem = await keyProvider.getPublicKeyPem(kid);
-    } catch (cause) {
-      if (isConnectAuthError(cause)) throw cause;
-      throw new UnavailableError('KEY_FETCH_FAILED', `Fetching install key ${JSON.stringify(kid)} failed; retry later.`, { cause });
-    }
-    const key = rsaKeyFor(pem);
-    const verified = rs256Verify(key instanceof Promise ? await key : key, jws.signingInput, jws.signature) as Awaitable<boolean>;
-    if (!(verified instanceof Promise ? await verified : verified)) {
-      throw new InvalidTokenError('SIGNATURE_INVALID', `The signed-install token signature does not verify with install key ${JSON.stringify(kid)}.`);
-    }
-    // Time again: the key fetch may have taken long enough for the token to expire.
-    checkTimes(claims, now() / 1000, leeway);
-    const bound = checkQsh(claims, 'request', request, parts);
-    if (bound instanceof Promise) await bound;
-    assertPayloadMatchesRoute(payload, event, appKey);
-    return claims;
+    return chain(installKeyFor(kid), (key) =>
+      chain(rs256Verify(key, jws.signingInput, jws.signature) as Awaitable<boolean>, (verified) => {
+        if (!verified) {
+          throw new InvalidTokenError('SIGNATURE_INVALID', `The signed-install token signature does not verify with install key ${JSON.stringify(kid)}.`);
+        }
+        // Time again: the key fetch may have taken long enough for the token to expire.
+        checkTimes(claims, now() / 1000, leeway);
+        return chain(checkQsh(claims, 'request', request, parts), () => {
+          assertPayloadMatchesRoute(payload, event, appKey);
+          return claims;
+        });
+      }),
+    );
   }
 
   async function verifySymmetricLifecycle(
@@ -539,11 +555,7 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
     return claims;
   }
 
-  async function verifyLifecycleInner(
-    request: ConnectRequest,
-    event: LifecycleEvent,
-    trace: { clientKey: string | null },
-  ): Promise<LifecycleVerification> {
+  function verifyLifecycleInner(request: ConnectRequest, event: LifecycleEvent, trace: { clientKey: string | null }): Awaitable<LifecycleVerification> {
     assertBodyWithinLimit(request.body, maxBodyBytes);
     const payload = parseLifecyclePayload(request.body, event);
     trace.clientKey = payload.clientKey;
@@ -570,18 +582,20 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
     } catch (error) {
       if (!(isConnectAuthError(error) && error.code === 'TOKEN_MISSING' && mode === 'off' && event === 'installed')) throw error;
       // Trust on first use, Bitbucket-style (7.6): only for a clientKey never stored before.
-      if ((await loadTenant(payload.clientKey)) !== null) throw error;
-      return result('none', null, report(event, payload.clientKey, 'TOKEN_MISSING', 'An unsigned first install is accepted only in lifecycle mode "off".'));
+      return loadTenant(payload.clientKey).then((stored) => {
+        if (stored !== null) throw error;
+        return result('none', null, report(event, payload.clientKey, 'TOKEN_MISSING', 'An unsigned first install is accepted only in lifecycle mode "off".'));
+      });
     }
     const jws = parseJws(token, maxTokenLength);
     const alg = jws.header.alg;
     if (signedEvent && alg === 'RS256') {
-      return result('signed-install', await verifySigned(jws, event, payload, request, parts), null);
+      return chain(verifySigned(jws, event, payload, request, parts), (claims) => result('signed-install', claims, null));
     }
     if (alg !== 'HS256') {
       throw new InvalidTokenError('ALG_NOT_ALLOWED', `Algorithm ${JSON.stringify(alg)} is not allowed on the ${event} route (expected: ${signedEvent ? 'RS256' : 'HS256'}, got: ${alg}).`);
     }
-    if (!signedEvent) return result('shared-secret', await verifySymmetricLifecycle(jws, event, payload, request, parts), null);
+    if (!signedEvent) return verifySymmetricLifecycle(jws, event, payload, request, parts).then((claims) => result('shared-secret', claims, null));
     if (mode === 'enforce') {
       // Legacy symmetric lifecycle tokens never carried a kid; an HS256 token naming an install
       // key is an algorithm-confusion attempt (vector T10), not a legacy callback.
@@ -593,20 +607,19 @@ export function createConnectVerifier(options: ConnectVerifierOptions): ConnectV
         `The ${event} callback is signed with the shared secret (HS256) instead of a signed install (RS256); set lifecycle mode "fallback" to accept it for stored tenants.`,
       );
     }
-    const claims = await verifySymmetricLifecycle(jws, event, payload, request, parts);
-    return result('shared-secret', claims, report(event, payload.clientKey, 'LEGACY_LIFECYCLE_TOKEN', `The ${event} callback was verified with the stored shared secret (HS256), not a signed install.`));
+    return verifySymmetricLifecycle(jws, event, payload, request, parts).then((claims) =>
+      result('shared-secret', claims, report(event, payload.clientKey, 'LEGACY_LIFECYCLE_TOKEN', `The ${event} callback was verified with the stored shared secret (HS256), not a signed install.`)),
+    );
   }
 
-  async function verifyLifecycle(request: ConnectRequest, event: LifecycleEvent): Promise<LifecycleVerification> {
+  function verifyLifecycle(request: ConnectRequest, event: LifecycleEvent): Promise<LifecycleVerification> {
     const startedAt = observer ? performance.now() : 0;
     const trace = { clientKey: null as string | null };
     try {
-      const verified = await verifyLifecycleInner(request, event, trace);
-      observe(event, startedAt, trace.clientKey);
-      return verified;
+      return settle(event, startedAt, trace, verifyLifecycleInner(request, event, trace));
     } catch (error) {
       observe(event, startedAt, trace.clientKey, error);
-      throw error;
+      return Promise.reject(error);
     }
   }
 

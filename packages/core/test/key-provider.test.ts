@@ -143,6 +143,20 @@ describe('caching key provider', () => {
     expect(counter.calls).toBe(2);
   });
 
+  it('peekPublicKeyPem answers a cached, unexpired key at once and never fetches', async () => {
+    let t = 0;
+    const { provider, counter } = counting(async () => key.publicKeyPem);
+    const cached = createCachingKeyProvider(provider, { maxAgeMs: 1000, now: () => t });
+    expect(cached.peekPublicKeyPem?.('k')).toBeUndefined();
+    await cached.getPublicKeyPem('k');
+    t = 999;
+    expect(cached.peekPublicKeyPem?.('k')).toBe(key.publicKeyPem);
+    expect(cached.peekPublicKeyPem?.('other')).toBeUndefined();
+    t = 1000;
+    expect(cached.peekPublicKeyPem?.('k')).toBeUndefined();
+    expect(counter.calls).toBe(1);
+  });
+
   it('remembers failures briefly (at most 60 s), with their code', async () => {
     let t = 0;
     const { createCdnKeyProvider: cdn } = await import('@connect-auth/core');
