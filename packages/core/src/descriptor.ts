@@ -1,3 +1,6 @@
+import { isRecord } from './internal/is-record.js';
+import { isLoopbackHost } from './internal/loopback.js';
+
 /** One problem a descriptor has for the lifecycle security model. */
 export interface DescriptorFinding {
   /** Stable identifier, e.g. `SIGNED_INSTALL_NOT_ENABLED`. */
@@ -16,14 +19,6 @@ export interface CheckDescriptorOptions {
   product?: 'jira' | 'confluence' | 'bitbucket';
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const LOCAL_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-
 /**
  * Reports what an app descriptor lacks or gets wrong for Connect's lifecycle security model
  * (authentication type, `signed-install` and `context-qsh` opt-ins, lifecycle URLs, `baseUrl`).
@@ -35,7 +30,7 @@ export function checkDescriptor(descriptor: unknown, options: CheckDescriptorOpt
   const add = (severity: DescriptorFinding['severity'], code: string, path: string, message: string, fix: string) =>
     findings.push({ code, severity, path, message, fix });
 
-  if (!isObject(descriptor)) {
+  if (!isRecord(descriptor)) {
     add('error', 'DESCRIPTOR_NOT_OBJECT', '', 'The descriptor is not a JSON object.', 'Serve atlassian-connect.json as a JSON object.');
     return findings;
   }
@@ -57,7 +52,7 @@ export function checkDescriptor(descriptor: unknown, options: CheckDescriptorOpt
     }
     if (url) {
       if (url.protocol !== 'https:') {
-        const local = url.protocol === 'http:' && LOCAL_HOSTS.test(url.hostname);
+        const local = url.protocol === 'http:' && isLoopbackHost(url.hostname);
         add(local ? 'warning' : 'error', 'BASE_URL_NOT_HTTPS', 'baseUrl', `"baseUrl" uses ${url.protocol.slice(0, -1)}; products only install apps served over https.`, 'Serve the app over https (a tunnel for local development).');
       }
       if (url.username !== '' || url.password !== '') {
@@ -73,7 +68,7 @@ export function checkDescriptor(descriptor: unknown, options: CheckDescriptorOpt
   }
 
   const auth = descriptor.authentication;
-  const authType = isObject(auth) ? auth.type : undefined;
+  const authType = isRecord(auth) ? auth.type : undefined;
   if (authType === undefined) {
     add('error', 'AUTHENTICATION_MISSING', 'authentication.type', 'The descriptor declares no "authentication"; lifecycle callbacks and requests carry no verifiable token.', 'Add "authentication": { "type": "jwt" }.');
   } else if (authType === 'none') {
@@ -83,7 +78,7 @@ export function checkDescriptor(descriptor: unknown, options: CheckDescriptorOpt
   }
 
   const jwtApp = authType === 'jwt';
-  const lifecycle = isObject(descriptor.lifecycle) ? descriptor.lifecycle : {};
+  const lifecycle = isRecord(descriptor.lifecycle) ? descriptor.lifecycle : {};
   if (jwtApp) {
     for (const event of ['installed', 'uninstalled'] as const) {
       const path = lifecycle[event];
@@ -106,7 +101,7 @@ export function checkDescriptor(descriptor: unknown, options: CheckDescriptorOpt
     }
   }
 
-  const migrations = isObject(descriptor.apiMigrations) ? descriptor.apiMigrations : {};
+  const migrations = isRecord(descriptor.apiMigrations) ? descriptor.apiMigrations : {};
   if (product === 'bitbucket') {
     if ('signed-install' in migrations) {
       add('warning', 'SIGNED_INSTALL_UNSUPPORTED', 'apiMigrations.signed-install', 'Bitbucket has no signed install: its lifecycle callbacks stay HS256 whatever the descriptor says.', 'Remove "signed-install" and run the verifier in lifecycle mode "off".');

@@ -1,5 +1,6 @@
 import { importRsaPublicKey } from '#crypto';
 import { ConfigurationError, type ConnectAuthError, InvalidTokenError, UnavailableError, isConnectAuthError } from './errors.js';
+import { isHttpsOrLoopback } from './internal/loopback.js';
 import { Lru } from './internal/lru.js';
 import type { PortCallOptions } from './tenant-store.js';
 
@@ -58,10 +59,6 @@ export function keyFetchFailed(kid: string, cause: unknown): UnavailableError {
   return new UnavailableError('KEY_FETCH_FAILED', `Fetching install key ${JSON.stringify(kid)} failed; retry later.`, { cause });
 }
 
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
 /** Checks a configured key-source base URL: https, or http on a loopback host for tests. */
 export function normaliseKeySource(source: string): string {
   let url: URL;
@@ -70,7 +67,7 @@ export function normaliseKeySource(source: string): string {
   } catch {
     throw new ConfigurationError(`Install key source ${JSON.stringify(source)} is not an absolute URL.`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+  if (!isHttpsOrLoopback(url)) {
     throw new ConfigurationError(`Install key source ${source} must use https (plain http is allowed on loopback hosts only).`);
   }
   if (url.search !== '' || url.hash !== '') {

@@ -1,5 +1,6 @@
 import type { ConnectClaims } from '../claims.js';
 import { InvalidTokenError } from '../errors.js';
+import { isRecord } from '../internal/is-record.js';
 
 /** `iss` of every Forge Invocation Token. */
 export const FORGE_ISSUER = 'forge/invocation-token';
@@ -45,10 +46,6 @@ function missing(name: string): InvalidTokenError {
 
 function invalid(name: string, expected: string): InvalidTokenError {
   return new InvalidTokenError('CLAIM_INVALID', `The Forge Invocation Token claim "${name}" is not ${expected}.`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function optionalString(record: Record<string, unknown>, key: string, path: string): string | null {

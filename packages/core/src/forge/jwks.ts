@@ -1,5 +1,7 @@
 import { importJWK } from 'jose';
 import { ConfigurationError, InvalidTokenError, UnavailableError } from '../errors.js';
+import { isRecord } from '../internal/is-record.js';
+import { isHttpsOrLoopback } from '../internal/loopback.js';
 
 /**
  * Where Forge publishes the keys that sign Forge Invocation Tokens ("Forge remote essentials",
@@ -49,10 +51,6 @@ interface KeySet {
   readonly fetchedAt: number;
 }
 
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
 function checkUrl(url: string): void {
   let parsed: URL;
   try {
@@ -60,7 +58,7 @@ function checkUrl(url: string): void {
   } catch {
     throw new ConfigurationError(`JWKS URL ${JSON.stringify(url)} is not an absolute URL.`);
   }
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname))) {
+  if (!isHttpsOrLoopback(parsed)) {
     throw new ConfigurationError(`JWKS URL ${url} must use https (plain http is allowed on loopback hosts only).`);
   }
 }
@@ -68,10 +66,6 @@ function checkUrl(url: string): void {
 function nonNegative(name: string, value: number): number {
   if (!(value >= 0)) throw new ConfigurationError(`${name} must be a non-negative number of milliseconds, got ${value}.`);
   return value;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
