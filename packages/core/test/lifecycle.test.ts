@@ -32,23 +32,30 @@ function installKeys(keys: 'fetched' | 'held'): KeyProvider & { readonly calls: 
 }
 
 async function setup(
-  options: { mode?: 'enforce' | 'fallback' | 'off'; tenants?: ConnectTenant[]; reportOnly?: boolean; store?: TenantStore; keys?: 'fetched' | 'held' } = {},
+  options: {
+    mode?: 'enforce' | 'fallback' | 'off';
+    tenants?: ConnectTenant[];
+    reportOnly?: boolean;
+    store?: TenantStore;
+    keys?: 'fetched' | 'held';
+    keyProvider?: KeyProvider;
+  } = {},
 ) {
   const { createConnectVerifier } = await import('@connect-auth/core');
-  const keyProvider = installKeys(options.keys ?? 'fetched');
+  const keySource = installKeys(options.keys ?? 'fetched');
   const tenantStore = options.store ?? createMemoryTenantStore(options.tenants ?? []);
   const reports: unknown[] = [];
   const verifier = createConnectVerifier({
     appKey: APP_KEY,
     baseUrl: BASE_URL,
     tenantStore,
-    keyProvider,
+    keyProvider: options.keyProvider ?? keySource,
     lifecycleMode: options.mode,
     reportOnly: options.reportOnly,
     observer: { onEnforcementReport: (r) => reports.push(r) },
     now: () => now,
   });
-  return { verifier, tenantStore, reports, keyProvider };
+  return { verifier, tenantStore, reports, keySource };
 }
 
 function body(event: LifecycleEvent, extra: Record<string, unknown> = {}, clientKey = CLIENT_KEY) {
@@ -96,9 +103,9 @@ describe.each(['fetched', 'held'] as const)('with an install key the provider ha
     });
 
     it('fetches the install key only when the provider does not hold it', async () => {
-      const { verifier, keyProvider } = await setupWith();
+      const { verifier, keySource } = await setupWith();
       await verifier.verifyLifecycle(req('installed', await signed('installed')), 'installed');
-      expect(keyProvider.calls).toEqual(keys === 'held' ? [] : [keyPair.kid]);
+      expect(keySource.calls).toEqual(keys === 'held' ? [] : [keyPair.kid]);
     });
 
     it('re-install replaces the secret (rotation) and revives an uninstalled tenant', async () => {
@@ -194,20 +201,6 @@ describe.each(['fetched', 'held'] as const)('with an install key the provider ha
       expect((await verifier.verifyLifecycle(req('installed', token), 'installed')).verifiedBy).toBe('signed-install');
     });
 
-    it('a transient key-source failure is 503 and stores nothing', async () => {
-      const { createConnectVerifier } = await import('@connect-auth/core');
-      const tenantStore = createMemoryTenantStore();
-      const verifier = createConnectVerifier({
-        appKey: APP_KEY,
-        baseUrl: BASE_URL,
-        tenantStore,
-        keyProvider: { getPublicKeyPem: () => Promise.reject(new Error('socket hang up')) },
-        now: () => now,
-      });
-      await expectCode(verifier.handleLifecycle(req('installed', await signed('installed')), 'installed'), 'KEY_FETCH_FAILED', 503);
-      expect(tenantStore.size).toBe(0);
-    });
-
     it('a store write failure is TENANT_STORE_UNAVAILABLE (503)', async () => {
       const failing: TenantStore = { get: async () => null, save: () => Promise.reject(new Error('disk full')), setState: async () => false };
       const { verifier } = await setupWith({ store: failing });
@@ -275,21 +268,20 @@ describe.each(['fetched', 'held'] as const)('with an install key the provider ha
 });
 
 describe('install key provider faults', () => {
+  it('a transient key-source failure is 503 and stores nothing', async () => {
+    const { verifier, tenantStore } = await setup({ keyProvider: { getPublicKeyPem: () => Promise.reject(new Error('socket hang up')) } });
+    await expectCode(verifier.handleLifecycle(req('installed', await signed('installed')), 'installed'), 'KEY_FETCH_FAILED', 503);
+    expect(tenantStore.size).toBe(0);
+  });
+
   it('a provider whose peekPublicKeyPem throws is KEY_FETCH_FAILED (503), and nothing is stored', async () => {
-    const { createConnectVerifier } = await import('@connect-auth/core');
-    const tenantStore = createMemoryTenantStore();
-    const verifier = createConnectVerifier({
-      appKey: APP_KEY,
-      baseUrl: BASE_URL,
-      tenantStore,
-      keyProvider: {
-        getPublicKeyPem: async () => keyPair.publicKeyPem,
-        peekPublicKeyPem: () => {
-          throw new Error('cache corrupted');
-        },
+    const failingPeek: KeyProvider = {
+      getPublicKeyPem: async () => keyPair.publicKeyPem,
+      peekPublicKeyPem: () => {
+        throw new Error('cache corrupted');
       },
-      now: () => now,
-    });
+    };
+    const { verifier, tenantStore } = await setup({ keyProvider: failingPeek });
     await expectCode(verifier.handleLifecycle(req('installed', await signed('installed')), 'installed'), 'KEY_FETCH_FAILED', 503);
     expect(tenantStore.size).toBe(0);
   });
