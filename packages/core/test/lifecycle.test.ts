@@ -269,7 +269,8 @@ describe.each(['fetched', 'held'] as const)('with an install key the provider ha
 
 describe('install key provider faults', () => {
   it('a transient key-source failure is 503 and stores nothing', async () => {
-    const { verifier, tenantStore } = await setup({ keyProvider: { getPublicKeyPem: () => Promise.reject(new Error('socket hang up')) } });
+    const tenantStore = createMemoryTenantStore();
+    const { verifier } = await setup({ store: tenantStore, keyProvider: { getPublicKeyPem: () => Promise.reject(new Error('socket hang up')) } });
     await expectCode(verifier.handleLifecycle(req('installed', await signed('installed')), 'installed'), 'KEY_FETCH_FAILED', 503);
     expect(tenantStore.size).toBe(0);
   });
@@ -281,7 +282,8 @@ describe('install key provider faults', () => {
         throw new Error('cache corrupted');
       },
     };
-    const { verifier, tenantStore } = await setup({ keyProvider: failingPeek });
+    const tenantStore = createMemoryTenantStore();
+    const { verifier } = await setup({ store: tenantStore, keyProvider: failingPeek });
     await expectCode(verifier.handleLifecycle(req('installed', await signed('installed')), 'installed'), 'KEY_FETCH_FAILED', 503);
     expect(tenantStore.size).toBe(0);
   });
